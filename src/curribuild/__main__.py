@@ -1,0 +1,5 @@
+"""Allow ``python -m curribuild``."""
+
+from curribuild.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Checks: the check-code registry, discovery, reference checks and the check runner."""

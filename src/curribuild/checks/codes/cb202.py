@@ -1,0 +1,26 @@
+"""CB202 prerequisite-cycle: Goals require each other in a cycle.
+
+## What it finds
+
+A chain of `requires:` that leads back to where it started. The finding prints
+the cycle.
+
+## Why it matters
+
+No order of sessions can satisfy a cycle; planning would have to break it at random.
+
+## Example
+
+    a requires b, b requires a
+
+## Instead
+
+    decide which goal comes first and remove the other edge
+"""
+
+from curribuild.findings import Severity
+
+CODE = "CB202"
+NAME = "prerequisite-cycle"
+SUMMARY = "Goals require each other in a cycle."
+DEFAULT_SEVERITY = Severity.ERROR

@@ -1,0 +1,218 @@
+"""Cross-document checks of a curriculum: ids, prerequisites, rule facts and methods."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from curribuild.curriculum import Curriculum, Loc, Origin
+from curribuild.facts import SCOPE_ROOTS, catalogue, paths_for_scope
+from curribuild.findings import Finding, Severity
+from curribuild.models.needs import Needs
+from curribuild.models.rules import All, AnyOf, Condition, FactRef, Leaf, Not
+from curribuild.suggest import closest, did_you_mean
+
+
+def _own(cur: Curriculum, origin: Origin | None) -> bool:
+    """Whether an item belongs to the curriculum's own folder (not a base it extends)."""
+    if origin is None or cur.root is None:
+        return False
+    return origin.file.resolve().is_relative_to(cur.root)
+
+
+def check_curriculum(cur: Curriculum) -> list[Finding]:
+    """CB201, CB202, CB204, CB205 on the curriculum's own items."""
+    findings: list[Finding] = []
+    findings.extend(_prerequisites(cur))
+    findings.extend(_cycles(cur))
+    findings.extend(_rules(cur))
+    return findings
+
+
+def requires_graph(cur: Curriculum) -> dict[str, list[str]]:
+    """Goal id -> prerequisite ids, for valid goals and for invalid ones whose
+    ``requires`` is still a list of ids."""
+    graph = {gid: list(goal.requires) for gid, goal in cur.goals.items()}
+    for (kind, item_id), raw in cur.invalid.items():
+        if kind == "goal":
+            reqs = raw.get("requires")
+            graph[item_id] = (
+                [r for r in reqs if isinstance(r, str)] if isinstance(reqs, list) else []
+            )
+    return graph
+
+
+def _prerequisites(cur: Curriculum) -> Iterator[Finding]:
+    known = {item_id for kind, item_id in cur.origins if kind == "goal"}
+    for gid, requires in requires_graph(cur).items():
+        origin = cur.origin("goal", gid)
+        if not _own(cur, origin):
+            continue
+        assert origin is not None
+        for index, req in enumerate(requires):
+            if req in known:
+                continue
+            hint = did_you_mean(req, known)
+            yield cur.locator.finding(
+                "CB201",
+                f"goal {gid!r} requires unknown goal {req!r}" + (f"; {hint}" if hint else ""),
+                origin,
+                ("requires", index),
+                fix=f"use an existing goal id{' (' + hint + ')' if hint else ''}",
+            )
+
+
+def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Every elementary cycle found by one depth-first pass, each as ``[a, b, ..., a]``.
+
+    Iterative (no recursion limit); deterministic for a deterministic ``graph``.
+    """
+    white, grey, black = 0, 1, 2
+    colour = dict.fromkeys(graph, white)
+    cycles: list[list[str]] = []
+    for start in graph:
+        if colour[start] != white:
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = [start]
+        colour[start] = grey
+        while stack:
+            node, index = stack[-1]
+            edges = graph.get(node, [])
+            if index < len(edges):
+                stack[-1] = (node, index + 1)
+                nxt = edges[index]
+                if nxt not in colour:
+                    continue
+                if colour[nxt] == grey:
+                    cycles.append([*path[path.index(nxt) :], nxt])
+                elif colour[nxt] == white:
+                    colour[nxt] = grey
+                    stack.append((nxt, 0))
+                    path.append(nxt)
+            else:
+                colour[node] = black
+                stack.pop()
+                path.pop()
+    return cycles
+
+
+def _cycles(cur: Curriculum) -> Iterator[Finding]:
+    full = requires_graph(cur)
+    graph = {gid: [r for r in reqs if r in full] for gid, reqs in full.items()}
+    for cycle in find_cycles(graph):
+        # report at the first goal of the cycle that is the curriculum's own
+        for index, gid in enumerate(cycle[:-1]):
+            origin = cur.origin("goal", gid)
+            if _own(cur, origin):
+                assert origin is not None
+                nxt = cycle[index + 1]
+                req_index = full[gid].index(nxt)
+                yield cur.locator.finding(
+                    "CB202",
+                    "prerequisite cycle: " + " -> ".join(cycle),
+                    origin,
+                    ("requires", req_index),
+                    fix=f"remove one prerequisite of the cycle, e.g. {nxt!r} from {gid!r}",
+                )
+                break
+
+
+def condition_leaves(
+    condition: Condition | None, loc: Loc = ("when",)
+) -> Iterator[tuple[Leaf, Loc]]:
+    """Every leaf of a condition with its location inside the rule."""
+    if condition is None:
+        return
+    if isinstance(condition, Leaf):
+        yield condition, loc
+    elif isinstance(condition, All):
+        for i, sub in enumerate(condition.all):
+            yield from condition_leaves(sub, (*loc, "all", i))
+    elif isinstance(condition, AnyOf):
+        for i, sub in enumerate(condition.any):
+            yield from condition_leaves(sub, (*loc, "any", i))
+    elif isinstance(condition, Not):
+        yield from condition_leaves(condition.not_, (*loc, "not"))
+
+
+def fact_path_problem(path: str, scope: str) -> str | None:
+    """Why ``path`` is not a readable fact in ``scope`` (None when it is)."""
+    root = path.split(".", 1)[0]
+    if root not in SCOPE_ROOTS[scope]:
+        allowed = ", ".join(f"{r}.*" for r in sorted(SCOPE_ROOTS[scope]))
+        return f"{root}.* facts are not available in {scope}-scope rules (use {allowed})"
+    if path in catalogue():
+        return None
+    match = closest(path, paths_for_scope(scope))
+    hint = f"; did you mean {match!r}?" if match else ""
+    return f"unknown fact {path!r}{hint}"
+
+
+def _rules(cur: Curriculum) -> Iterator[Finding]:
+    for rule in cur.rules.values():
+        origin = cur.origin("rule", rule.id)
+        if not _own(cur, origin):
+            continue
+        assert origin is not None
+        for leaf, loc in condition_leaves(rule.when):
+            problem = fact_path_problem(leaf.fact, rule.scope)
+            if problem:
+                yield cur.locator.finding(
+                    "CB204", f"rule {rule.id!r}: {problem}", origin, (*loc, "fact")
+                )
+            operand = leaf.operand
+            if isinstance(operand, FactRef):
+                op_key = "in" if leaf.op == "in" else leaf.op
+                problem = fact_path_problem(operand.fact, rule.scope)
+                if problem:
+                    yield cur.locator.finding(
+                        "CB204", f"rule {rule.id!r}: {problem}", origin, (*loc, op_key, "fact")
+                    )
+        for index, method_id in enumerate(rule.then.require or []):
+            if method_id not in cur.methods:
+                yield _unknown_method(cur, rule.id, method_id, origin, ("then", "require", index))
+        session = rule.then.add_session
+        if session is not None and session.method and session.method not in cur.methods:
+            yield _unknown_method(
+                cur, rule.id, session.method, origin, ("then", "add_session", "method")
+            )
+
+
+def _unknown_method(
+    cur: Curriculum, rule_id: str, method_id: str, origin: Origin, sub: Loc
+) -> Finding:
+    hint = did_you_mean(method_id, cur.methods)
+    return cur.locator.finding(
+        "CB205",
+        f"rule {rule_id!r} names unknown method {method_id!r}" + (f"; {hint}" if hint else ""),
+        origin,
+        sub,
+        fix="use a method id from the catalogue (`curribuild list methods`)",
+    )
+
+
+def check_needs(needs: Needs, cur: Curriculum, origin: Origin) -> list[Finding]:
+    """CB206: gap topics that no goal of the curriculum teaches."""
+    taught = {topic for goal in cur.goals.values() for topic in goal.topics}
+    findings = []
+    for index, gap in enumerate(needs.gaps):
+        if gap.topic in taught:
+            continue
+        hint = did_you_mean(gap.topic, taught)
+        findings.append(
+            cur.locator.finding(
+                "CB206",
+                f"gap topic {gap.topic!r} is taught by no goal of curriculum {cur.name!r}"
+                + (f"; {hint}" if hint else ""),
+                origin,
+                ("gaps", index, "topic"),
+                severity=Severity.WARNING,
+                fix="use a topic the curriculum teaches, or add a goal for it",
+            )
+        )
+    return findings
+
+
+def is_within(path: Path, root: Path) -> bool:
+    return path.resolve().is_relative_to(root.resolve())

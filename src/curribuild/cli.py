@@ -1,0 +1,156 @@
+"""Command-line wiring (Typer). Commands live in ``curribuild.commands``.
+
+Only this module, Typer and the light ``findings``/``errors`` modules load at
+start-up; each command imports what it needs (pydantic, yaml, jinja2) when run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from curribuild import __version__
+
+app = typer.Typer(
+    name="curribuild",
+    help="Build, explain and check training curricula for mental health practitioners in P/CVE.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+T = TypeVar("T")
+
+
+class CheckFormat(StrEnum):
+    auto = "auto"
+    text = "text"
+    parsable = "parsable"
+    json = "json"
+
+
+class Color(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+ColorOption = Annotated[
+    Color,
+    typer.Option("--color", help="Colour output: auto (terminal and no NO_COLOR), always, never."),
+]
+
+
+def _guard(action: Callable[[], int]) -> None:
+    """Run a command: user errors become messages and exit codes, never tracebacks."""
+    from curribuild.errors import UserError
+
+    try:
+        code = action()
+    except UserError as exc:
+        from curribuild.output import print_error
+
+        print_error(exc.message, exc.findings)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        raise typer.Exit(130) from None
+    except (typer.Exit, typer.Abort, SystemExit):
+        raise
+    except RecursionError:
+        sys.stderr.write("error: input is nested too deeply to process\n")
+        raise typer.Exit(1) from None
+    except Exception as exc:
+        if os.environ.get("CURRIBUILD_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in curribuild; set CURRIBUILD_DEBUG=1 for details and report it.\n"
+        )
+        raise typer.Exit(1) from None
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"curribuild {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", help="Show the version and exit.", callback=_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Build, explain and check training curricula for mental health practitioners in P/CVE."""
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files or folders to check (default: the current folder)."),
+    ] = None,
+    fmt: Annotated[
+        CheckFormat,
+        typer.Option(
+            "--format", "-f", help="Report format; auto: text on a terminal, parsable otherwise."
+        ),
+    ] = CheckFormat.auto,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select", help="Only these codes or prefixes (comma-separated, e.g. CB1,CB201)."
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="Skip these codes or prefixes (comma-separated)."),
+    ] = None,
+    color: ColorOption = Color.auto,
+) -> None:
+    """Validate and lint every curriculum document under PATHS.
+
+    Exit status: 0 no errors (warnings allowed unless --strict), 1 errors found,
+    2 usage error.
+    """
+
+    def action() -> int:
+        from curribuild.commands import check as command
+
+        return command.run(paths or [], fmt.value, strict, select or [], ignore or [], color.value)
+
+    _guard(action)
+
+
+@app.command()
+def codes(
+    code: Annotated[str | None, typer.Argument(help="A check code, e.g. CB101.")] = None,
+    color: ColorOption = Color.auto,
+) -> None:
+    """List the check codes, or print the documentation of one."""
+
+    def action() -> int:
+        from curribuild.commands import codes as command
+        from curribuild.output import use_color
+
+        return command.run(code, use_color(color.value, sys.stdout))
+
+    _guard(action)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

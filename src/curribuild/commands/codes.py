@@ -1,0 +1,35 @@
+"""``curribuild codes [CODE]``: list check codes or print one's documentation."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+from curribuild.checks.codes import CODES, get
+from curribuild.errors import UsageError
+from curribuild.suggest import did_you_mean
+
+
+def run(code: str | None, color: bool) -> int:
+    console = Console(file=sys.stdout, force_terminal=color, no_color=not color, highlight=False)
+    if code is None:
+        table = Table("code", "name", "severity", "summary", box=None, pad_edge=False)
+        for info in CODES.values():
+            table.add_row(info.code, info.name, info.default_severity.value, info.summary)
+        console.print(table)
+        return 0
+    try:
+        info = get(code)
+    except KeyError:
+        hint = did_you_mean(code.upper(), CODES)
+        raise UsageError(f"unknown check code {code!r}" + (f"; {hint}" if hint else "")) from None
+    if color:
+        console.print(Markdown(f"# {info.doc}"))
+    else:
+        console.print(
+            f"{info.doc}\n\nDefault severity: {info.default_severity.value}", markup=False
+        )
+    return 0

@@ -1,0 +1,468 @@
+"""Curricula: documents merged into one catalogue of goals, methods and rules.
+
+A curriculum is a folder of ``goals``, ``methods``, ``rules`` and
+``rule-tests`` documents (any number of files each) plus an optional
+``config`` document (``curriculum.yaml``). Layers merge base first: the
+built-in structural rules, then the curriculum named by ``extends:``, then the
+folder itself. A later layer may redefine an id of an earlier one (an
+override); within one layer ids are unique per kind (CB203).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from curribuild.discovery import walk_yaml
+from curribuild.errors import UserError
+from curribuild.findings import Finding, Position, Severity
+from curribuild.loader import DEFAULT_LIMITS, Document, Limits, LoadError, load_file
+from curribuild.models.config import Config
+from curribuild.models.goals import Goal, GoalsDocument
+from curribuild.models.methods import Method, MethodsDocument
+from curribuild.models.needs import Needs
+from curribuild.models.rules import Rule, RulesDocument
+from curribuild.models.ruletests import Case, RuleTestsDocument
+from curribuild.resources import (
+    DEFAULT_CURRICULUM,
+    bundled_curricula,
+    bundled_curriculum,
+    data_file,
+)
+from curribuild.suggest import did_you_mean
+from curribuild.validate import document_kind, validate_document
+
+CONFIG_NAMES = ("curriculum.yaml", "curribuild.yaml")
+CURRICULUM_KINDS = frozenset({"goals", "methods", "rules", "rule-tests", "config"})
+BUILTIN = "builtin"
+
+Loc = tuple[str | int, ...]
+
+
+def display_path(path: Path) -> str:
+    """A POSIX path relative to the working directory when inside it, else absolute."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return path.as_posix()
+    if rel.startswith(".."):
+        return path.resolve().as_posix()
+    return Path(rel).as_posix()
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where an item was defined: file and location path inside the document."""
+
+    path: str
+    file: Path
+    loc: Loc
+
+
+class Locator:
+    """Resolves origins to positions, re-reading a file only when a finding needs it."""
+
+    def __init__(self) -> None:
+        self._docs: dict[Path, Document | None] = {}
+
+    def remember(self, file: Path, doc: Document) -> None:
+        self._docs[file] = doc
+
+    def position(self, origin: Origin, sub: Loc = (), *, key: bool = False) -> Position:
+        doc = self._docs.get(origin.file)
+        if doc is None and origin.file not in self._docs:
+            try:
+                doc = load_file(origin.file, origin.path)
+            except LoadError:
+                doc = None
+            self._docs[origin.file] = doc
+        if doc is None:
+            return Position(1, 1)
+        return doc.locate((*origin.loc, *sub), key=key)
+
+    def finding(
+        self,
+        code: str,
+        message: str,
+        origin: Origin,
+        sub: Loc = (),
+        *,
+        fix: str = "",
+        key: bool = False,
+        severity: Severity = Severity.ERROR,
+        rule: str = "",
+    ) -> Finding:
+        pos = self.position(origin, sub, key=key)
+        return Finding(
+            code,
+            message,
+            origin.path,
+            pos.line,
+            pos.col,
+            severity=severity,
+            fix=fix,
+            rule=rule,
+        )
+
+
+@dataclass(slots=True)
+class Parsed:
+    """A validated document and where it came from."""
+
+    path: str
+    file: Path
+    kind: str
+    model: BaseModel
+    indices: list[int] | None = None
+    invalid: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Curriculum:
+    """The merged catalogue a plan is built from."""
+
+    name: str
+    root: Path | None
+    config: Config
+    goals: dict[str, Goal] = field(default_factory=dict)
+    methods: dict[str, Method] = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)
+    cases: list[tuple[Case, Origin]] = field(default_factory=list)
+    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    layers: list[str] = field(default_factory=list)
+    invalid: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    locator: Locator = field(default_factory=Locator)
+
+    def origin(self, kind: str, item_id: str) -> Origin | None:
+        return self.origins.get((kind, item_id))
+
+
+def parse_file(
+    file: Path, display: str, limits: Limits, locator: Locator, *, explicit: bool
+) -> tuple[Parsed | None, list[Finding]]:
+    """Load and validate one file.
+
+    Returns no findings for YAML files that are not curribuild documents,
+    unless ``explicit`` (the user named the file) or the kind looks like a typo.
+    """
+    try:
+        doc = load_file(file, display, limits)
+    except LoadError as exc:
+        if not explicit and not _looks_like_document(file):
+            return None, []
+        return None, [
+            Finding(
+                exc.code, exc.message, display, exc.position.line, exc.position.col, fix=exc.fix
+            )
+        ]
+    kind = document_kind(doc)
+    if isinstance(kind, Finding):
+        raw = doc.data.get("kind")
+        typo = isinstance(raw, str) and did_you_mean(raw, _kinds())
+        return None, ([kind] if explicit or typo else [])
+    locator.remember(file, doc)
+    loading = [
+        Finding(p.code, p.message, display, p.position.line, p.position.col, fix=p.fix)
+        for p in doc.problems
+    ]
+    result = validate_document(doc, kind)
+    findings = loading + result.findings
+    if result.model is None:
+        return None, findings
+    return Parsed(display, file, kind, result.model, result.indices, result.invalid), findings
+
+
+def _kinds() -> list[str]:
+    from curribuild.models.documents import MODELS
+
+    return list(MODELS)
+
+
+def _looks_like_document(file: Path) -> bool:
+    """Whether an unloadable file still says it is a curribuild document."""
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(65536)
+    except OSError:
+        return False
+    for raw in head.splitlines():
+        line = raw.strip().strip(b"\"'")
+        if line.startswith(b"kind:"):
+            value = line[5:].strip().strip(b"\"'").decode("utf-8", "replace")
+            return value in _kinds()
+    return False
+
+
+def assemble(
+    parsed: Sequence[Parsed],
+    name: str,
+    root: Path | None,
+    base: Curriculum | None,
+    locator: Locator,
+) -> tuple[Curriculum, list[Finding]]:
+    """Merge one layer of documents over ``base``."""
+    findings: list[Finding] = []
+    config = next((p.model for p in parsed if isinstance(p.model, Config)), None)
+    if not isinstance(config, Config):
+        config = base.config if base is not None else Config(kind="config")
+    cur = Curriculum(
+        name=name,
+        root=root,
+        config=config,
+        goals=dict(base.goals) if base else {},
+        methods=dict(base.methods) if base else {},
+        rules=dict(base.rules) if base else {},
+        cases=list(base.cases) if base else [],
+        origins=dict(base.origins) if base else {},
+        layers=[*(base.layers if base else []), name],
+        invalid=dict(base.invalid) if base else {},
+        locator=locator,
+    )
+    seen: dict[tuple[str, str], Origin] = {}
+    configs = [p for p in parsed if isinstance(p.model, Config)]
+    for extra in configs[1:]:
+        findings.append(
+            locator.finding(
+                "CB203",
+                f"second config document in curriculum {name!r} (first: {configs[0].path})",
+                Origin(extra.path, extra.file, ()),
+                fix="keep one config document per curriculum",
+            )
+        )
+    kinds = {
+        GoalsDocument: ("goal", "goals"),
+        MethodsDocument: ("method", "methods"),
+        RulesDocument: ("rule", "rules"),
+        RuleTestsDocument: ("case", "cases"),
+    }
+    for doc in parsed:
+        spec = kinds.get(type(doc.model))
+        if spec is None:
+            continue
+        kind, field_name = spec
+        values: list[Any] = getattr(doc.model, field_name)
+        indices = doc.indices if doc.indices is not None else list(range(len(values)))
+        entries: list[tuple[int, Any, str]] = [
+            (index, item, item.id) for index, item in zip(indices, values, strict=True)
+        ]
+        for index, raw in doc.invalid:
+            raw_id = raw.get("id")
+            if isinstance(raw_id, str) and raw_id:
+                entries.append((index, raw, raw_id))
+        for index, item, item_id in sorted(entries, key=lambda e: e[0]):
+            origin = Origin(doc.path, doc.file, (field_name, index))
+            key = (kind, item_id)
+            if key in seen:
+                first = seen[key]
+                first_pos = locator.position(first, ("id",))
+                findings.append(
+                    locator.finding(
+                        "CB203",
+                        f"duplicate {kind} id {item_id!r} (first defined at "
+                        f"{first.path}:{first_pos.line}:{first_pos.col})",
+                        origin,
+                        ("id",),
+                        fix=f"rename one of the two {kind}s",
+                    )
+                )
+                continue
+            seen[key] = origin
+            cur.origins[key] = origin
+            if isinstance(item, dict):  # failed validation: known id, no model
+                cur.invalid[key] = item
+                continue
+            if kind == "goal":
+                cur.goals[item_id] = item
+            elif kind == "method":
+                cur.methods[item_id] = item
+            elif kind == "rule":
+                cur.rules[item_id] = item
+            else:
+                cur.cases = [c for c in cur.cases if c[0].id != item_id]
+                cur.cases.append((item, origin))
+    for rule_id in config.disable_rules:
+        cur.rules.pop(rule_id, None)
+    return cur, findings
+
+
+@dataclass(slots=True)
+class _LoadState:
+    stack: list[Path] = field(default_factory=list)
+
+
+_CACHE: dict[Path, tuple[Curriculum, list[Finding]]] = {}
+
+
+def builtin_layer() -> Curriculum:
+    """The built-in structural rules every curriculum starts from (data, not code)."""
+    key = data_file("builtin-rules.yaml")
+    if key not in _CACHE:
+        locator = Locator()
+        parsed: list[Parsed] = []
+        findings: list[Finding] = []
+        for file in (key, data_file("builtin-rule-tests.yaml")):
+            if not file.is_file():
+                continue
+            item, problems = parse_file(
+                file, display_path(file), DEFAULT_LIMITS, locator, explicit=True
+            )
+            findings.extend(problems)
+            if item is not None:
+                parsed.append(item)
+        if findings:  # a broken install, not a user error
+            raise UserError("the built-in rules do not load", findings)
+        cur, problems = assemble(parsed, BUILTIN, None, None, locator)
+        _CACHE[key] = (cur, problems)
+    return _CACHE[key][0]
+
+
+def resolve_reference(ref: str, relative_to: Path | None) -> Path | None:
+    """A curriculum folder from a bundled name or a path relative to ``relative_to``."""
+    bundled = bundled_curriculum(ref)
+    if relative_to is not None:
+        candidate = (relative_to / ref).resolve()
+        if candidate.is_dir() and (bundled is None or "/" in ref or ref.startswith(".")):
+            return candidate
+    if bundled is not None:
+        return bundled.resolve()
+    return None
+
+
+def curriculum_files(root: Path) -> list[Path]:
+    return walk_yaml(root)
+
+
+def load_curriculum(
+    root: Path,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    _state: _LoadState | None = None,
+) -> tuple[Curriculum, list[Finding]]:
+    """Load the curriculum in folder ``root`` with everything it extends (cached)."""
+    root = root.resolve()
+    if root in _CACHE:
+        return _CACHE[root]
+    locator = Locator()
+    parsed: list[Parsed] = []
+    findings: list[Finding] = []
+    for file in curriculum_files(root):
+        item, problems = parse_file(file, display_path(file), limits, locator, explicit=False)
+        findings.extend(problems)
+        if item is not None:
+            parsed.append(item)
+    cur, problems = build_curriculum(root, parsed, locator, limits, _state=_state)
+    result = (cur, sorted(findings + problems, key=lambda f: f.sort_key))
+    _CACHE[root] = result
+    return result
+
+
+def build_curriculum(
+    root: Path,
+    parsed: Sequence[Parsed],
+    locator: Locator,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    _state: _LoadState | None = None,
+) -> tuple[Curriculum, list[Finding]]:
+    """Merge already-validated documents of folder ``root`` over what they extend."""
+    root = root.resolve()
+    state = _state or _LoadState()
+    parsed = sorted(
+        (p for p in parsed if p.kind in CURRICULUM_KINDS), key=lambda p: p.file.as_posix()
+    )
+    findings: list[Finding] = []
+    config = next((p for p in parsed if isinstance(p.model, Config)), None)
+    base: Curriculum = builtin_layer()
+    if config is not None and isinstance(config.model, Config) and config.model.extends:
+        ref = config.model.extends
+        target = resolve_reference(ref, config.file.parent)
+        origin = Origin(config.path, config.file, ("extends",))
+        if target is None:
+            choices = bundled_curricula()
+            hint = did_you_mean(ref, choices)
+            findings.append(
+                locator.finding(
+                    "CB207",
+                    f"extends {ref!r}: no bundled curriculum or folder of that name"
+                    + (f"; {hint}" if hint else ""),
+                    origin,
+                    fix=f"use a bundled curriculum ({', '.join(choices)}) or a relative path",
+                )
+            )
+        elif target in state.stack or target == root:
+            chain = " -> ".join(p.name for p in [*state.stack, root, target])
+            findings.append(
+                locator.finding(
+                    "CB207",
+                    f"curricula extend each other in a loop: {chain}",
+                    origin,
+                    fix="remove one `extends:`",
+                )
+            )
+        else:
+            state.stack.append(root)
+            base, base_findings = load_curriculum(target, limits, _state=state)
+            state.stack.pop()
+            if any(f.severity is Severity.ERROR for f in base_findings):
+                findings.append(
+                    locator.finding(
+                        "CB207",
+                        f"extended curriculum {ref!r} has errors; run `curribuild check {target}`",
+                        origin,
+                    )
+                )
+    name = root.name
+    if config is not None and isinstance(config.model, Config) and config.model.name:
+        name = config.model.name
+    cur, problems = assemble(parsed, name, root, base, locator)
+    return cur, findings + problems
+
+
+def load_named(
+    ref: str | None, relative_to: Path | None, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Curriculum, list[Finding]]:
+    """Load a curriculum by bundled name or relative path (default: the bundled one)."""
+    name = ref or DEFAULT_CURRICULUM
+    target = resolve_reference(name, relative_to)
+    if target is None:
+        choices = bundled_curricula()
+        hint = did_you_mean(name, choices)
+        raise UserError(
+            f"curriculum {name!r} not found" + (f"; {hint}" if hint else ""),
+            [
+                Finding(
+                    "CB207",
+                    f"curriculum {name!r} not found" + (f"; {hint}" if hint else ""),
+                    fix=f"use a bundled curriculum ({', '.join(choices)}) or a folder path",
+                )
+            ],
+        )
+    return load_curriculum(target, limits)
+
+
+def find_config_root(file: Path) -> Path | None:
+    """Nearest folder at or above ``file`` holding a curriculum or repository config."""
+    folder = file.resolve().parent
+    while True:
+        if any((folder / name).is_file() for name in CONFIG_NAMES):
+            return folder
+        if (folder / ".git").exists() or folder.parent == folder:
+            return None
+        folder = folder.parent
+
+
+def curriculum_for_needs(
+    needs: Needs, needs_file: Path, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Curriculum, list[Finding]]:
+    """The curriculum a needs file asks for: its `curriculum:`, else the nearest
+    config folder, else the bundled default."""
+    if needs.curriculum is None:
+        root = find_config_root(needs_file)
+        if root is not None:
+            return load_curriculum(root, limits)
+    return load_named(needs.curriculum, needs_file.resolve().parent, limits)

@@ -1,0 +1,530 @@
+"""The YAML layer: safe, limited, YAML 1.2-core loading with source locations.
+
+Documents are built straight from libyaml's event stream (``CParser``), never
+through PyYAML's recursive composer or constructor. That makes the limits hard:
+nesting depth is checked as each collection opens, so no input can reach a
+recursion in C or Python, and there is nothing to construct arbitrary objects.
+
+Scalars follow the YAML 1.2 core schema, narrowed as curribuild needs it:
+``true``/``false`` are the only booleans; ``null``/``~``/empty are null;
+decimal integers without leading zeros and decimal floats are numbers; every
+other plain scalar (``NO``, ``yes``, ``17:00``, ``017``, ``2027-03-15``) stays a
+string for the models to parse.
+
+The happy path records no positions. When a caller needs one (a schema error,
+a reference error), :meth:`Document.locate` re-parses the text once with
+position tracking: errors are rare, files are many.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml import events as ev
+
+from curribuild.findings import Position
+
+try:  # the C parser is the happy path; the pure-Python one keeps us working without libyaml
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - exercised only where PyYAML lacks libyaml
+    from yaml.parser import Parser as _PyParser
+    from yaml.reader import Reader as _Reader
+    from yaml.scanner import Scanner as _Scanner
+
+    class _Parser(_Reader, _Scanner, _PyParser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            _Reader.__init__(self, stream)
+            _Scanner.__init__(self)
+            _PyParser.__init__(self)
+
+
+PathKey = tuple[str | int, ...]
+
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+)(?:[eE][-+]?[0-9]+)?\Z"
+)
+_SPECIAL_FLOATS = {
+    ".inf": float("inf"),
+    "+.inf": float("inf"),
+    "-.inf": float("-inf"),
+    ".nan": float("nan"),
+}
+_NULLS = frozenset({"", "~", "null"})
+# Characters YAML forbids in a stream (NUL, C0 controls other than tab/LF/CR,
+# DEL, C1 controls other than NEL, surrogates, non-characters).
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = frozenset({"!", _CORE + "str", _CORE + "map", _CORE + "seq"})
+_MAX_NUMBER_DIGITS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Resource limits checked before the parser can crash or blow up."""
+
+    max_bytes: int = 10_000_000
+    max_depth: int = 64
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class LoadError(Exception):
+    """A file that is not a loadable curribuild YAML document."""
+
+    def __init__(
+        self, code: str, message: str, position: Position | None = None, fix: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.position = position or Position(1, 1)
+        self.fix = fix
+
+
+@dataclass(slots=True)
+class Document:
+    """A loaded YAML document: its data and the text to locate values in."""
+
+    path: str
+    data: dict[str, Any]
+    text: str
+    problems: list[LoadError] = field(default_factory=list)
+    _positions: tuple[dict[PathKey, Position], dict[PathKey, Position]] | None = field(
+        default=None, repr=False
+    )
+
+    def locate(self, loc: Sequence[str | int], *, key: bool = False) -> Position:
+        """Position of the value (or, with ``key``, the key) at ``loc``.
+
+        Falls back to the nearest enclosing value that exists, so a missing
+        field points at the mapping that should hold it.
+        """
+        if self._positions is None:
+            self._positions = _track_positions(self.text)
+        values, keys = self._positions
+        path: PathKey = tuple(loc)
+        if key and path in keys:
+            return keys[path]
+        while path:
+            if path in values:
+                return values[path]
+            path = path[:-1]
+        return values.get((), Position(1, 1))
+
+
+def position_at(text: str, index: int) -> Position:
+    """1-based line and column of character ``index`` in ``text``."""
+    line = text.count("\n", 0, index) + 1
+    start = text.rfind("\n", 0, index) + 1
+    return Position(line, index - start + 1)
+
+
+def decode(raw: bytes) -> str:
+    """Bytes to text, or a located CB005 error: UTF-8 only, BOM allowed."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadError(
+            "CB005",
+            "file is UTF-16 or UTF-32 encoded; curribuild reads UTF-8 only",
+            Position(1, 1),
+            "re-save the file as UTF-8",
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        head = raw[: exc.start].decode("utf-8", errors="replace")
+        pos = position_at(head, len(head))
+        raise LoadError(
+            "CB005",
+            f"invalid UTF-8 byte 0x{raw[exc.start]:02x}",
+            pos,
+            "re-save the file as UTF-8",
+        ) from None
+    check_characters(text)
+    return text
+
+
+def check_characters(text: str) -> None:
+    """Raise a located CB005 error for characters YAML forbids (NUL, controls)."""
+    bad = _FORBIDDEN.search(text)
+    if bad is not None:
+        char = bad.group()
+        what = "NUL byte" if char == "\x00" else f"control character U+{ord(char):04X}"
+        hint = " (the file may be UTF-16 without a BOM)" if char == "\x00" else ""
+        raise LoadError(
+            "CB005",
+            f"{what} is not allowed in YAML{hint}",
+            position_at(text, bad.start()),
+            "remove the character or re-save the file as UTF-8 text",
+        )
+
+
+def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
+    """Read a file as UTF-8 text within the size limit."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(limits.max_bytes + 1)
+    except OSError as exc:
+        raise LoadError("CB013", f"cannot read file: {exc.strerror or exc}") from None
+    if len(raw) > limits.max_bytes:
+        raise LoadError(
+            "CB006",
+            f"file is larger than the limit of {limits.max_bytes:,} bytes",
+            Position(1, 1),
+            "split the document into several files",
+        )
+    return decode(raw)
+
+
+def load_file(path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Load one YAML file as a mapping document, or raise :class:`LoadError`."""
+    text = read_text(path, limits)
+    data, problems = parse(text, limits)
+    return Document(display or path.as_posix(), data, text, problems)
+
+
+def load_text(text: str, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+    """Parse ``text`` into plain data; any problem, even a recoverable one, raises."""
+    data, problems = parse(text, limits)
+    if problems:
+        raise problems[0]
+    return data
+
+
+def parse(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[dict[str, Any], list[LoadError]]:
+    """Parse ``text`` into plain data (dicts, lists, scalars) with a mapping root.
+
+    Fatal problems raise :class:`LoadError`. Recoverable ones (duplicate keys,
+    where the later value is kept) are returned so the document can still be
+    validated and every problem reported in one run.
+    """
+    if len(text) > limits.max_bytes:
+        raise LoadError("CB006", f"document is larger than the limit of {limits.max_bytes:,} bytes")
+    check_characters(text)
+    try:
+        return _Builder(text, limits, track=False).build(), []
+    except _NeedsPositions:
+        builder = _Builder(text, limits, track=True)
+        data = builder.build()
+        return data, builder.problems
+
+
+class _NeedsPositions(Exception):
+    """Raised by the fast path when an error needs positions it did not record."""
+
+
+def _track_positions(
+    text: str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[dict[PathKey, Position], dict[PathKey, Position]]:
+    builder = _Builder(text, limits, track=True)
+    builder.build()
+    return builder.values, builder.keys
+
+
+def _char_at(text: str, pos: Position) -> str:
+    lines = text.split("\n", pos.line)
+    if len(lines) < pos.line:
+        return ""
+    line = lines[pos.line - 1]
+    return line[pos.col - 1] if 0 < pos.col <= len(line) else ""
+
+
+def _mark(event: Any) -> Position:
+    mark = event.start_mark
+    return Position(mark.line + 1, mark.column + 1)
+
+
+class _Builder:
+    """Builds plain data from the event stream, enforcing every loading rule."""
+
+    def __init__(self, text: str, limits: Limits, *, track: bool) -> None:
+        self.text = text
+        self.limits = limits
+        self.track = track
+        self.values: dict[PathKey, Position] = {}
+        self.keys: dict[PathKey, Position] = {}
+        self.problems: list[LoadError] = []
+
+    def build(self) -> dict[str, Any]:
+        parser: Any = None
+        try:
+            parser = _Parser(self.text)
+            return self._run(parser)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            pos = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
+            problem = exc.problem or exc.context or "invalid YAML"
+            if _char_at(self.text, pos) == "\t" or "tab" in problem:
+                problem = "tab character where YAML expects spaces"
+                fix = "indent with spaces, not tabs"
+            else:
+                fix = "fix the YAML syntax at this position"
+            raise LoadError("CB001", f"YAML syntax error: {problem}", pos, fix) from None
+        except yaml.YAMLError as exc:  # reader errors carry a character index
+            index = getattr(exc, "position", 0)
+            reason = getattr(exc, "reason", str(exc))
+            raise LoadError(
+                "CB005",
+                f"unreadable character: {reason}",
+                position_at(self.text, index),
+            ) from None
+        finally:
+            dispose = getattr(parser, "dispose", None) if parser is not None else None
+            if dispose is not None:
+                dispose()
+
+    def _run(self, parser: Any) -> dict[str, Any]:
+        get = parser.get_event
+        event = get()  # StreamStart
+        event = get()
+        if isinstance(event, ev.StreamEndEvent):
+            raise LoadError(
+                "CB009",
+                "file holds no YAML document",
+                Position(1, 1),
+                "add a document with a top-level `kind:`",
+            )
+        # DocumentStart
+        root_event = get()
+        if not isinstance(root_event, ev.MappingStartEvent):
+            if (
+                isinstance(root_event, ev.ScalarEvent)
+                and root_event.value == ""
+                and (root_event.implicit[0])
+            ):
+                raise LoadError(
+                    "CB009",
+                    "document is empty",
+                    _mark(root_event),
+                    "add a mapping with a top-level `kind:`",
+                )
+            what = "a list" if isinstance(root_event, ev.SequenceStartEvent) else "a scalar"
+            raise LoadError(
+                "CB010",
+                f"top level of the document is {what}, not a mapping",
+                _mark(root_event),
+                "start the document with `kind: ...` and its fields",
+            )
+        root = self._collection(parser, root_event, ())
+        get()  # DocumentEnd
+        event = get()
+        if isinstance(event, ev.DocumentStartEvent):
+            raise LoadError(
+                "CB008",
+                "file holds more than one YAML document",
+                _mark(event),
+                "put each document in its own file",
+            )
+        assert isinstance(root, dict)
+        return root
+
+    def _check_node(self, event: Any) -> None:
+        if event.anchor is not None:
+            raise LoadError(
+                "CB003",
+                f"anchor &{event.anchor} is not supported",
+                _mark(event),
+                "write the value out in full; anchors and aliases are not allowed",
+            )
+        tag = event.tag
+        core_scalar = (
+            isinstance(event, ev.ScalarEvent) and tag is not None and tag.startswith(_CORE)
+        )
+        if tag is not None and tag not in _ALLOWED_TAGS and not core_scalar:
+            raise self._tag_error(event)
+
+    def _tag_error(self, event: Any) -> LoadError:
+        tag = str(event.tag)
+        shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+        return LoadError(
+            "CB004",
+            f"tag {shown} is not supported",
+            _mark(event),
+            "remove the tag; curribuild documents use plain YAML values only",
+        )
+
+    def _scalar(self, event: Any) -> Any:
+        value: str = event.value
+        tag = event.tag
+        if tag is not None and tag != "!":
+            if tag == _CORE + "str":
+                return value
+            resolved = self._plain(value, event)
+            kind = tag[len(_CORE) :]
+            expected = {"int": int, "float": float, "bool": bool, "null": type(None)}.get(kind)
+            if expected is None:
+                raise self._tag_error(event)
+            if expected is float and type(resolved) is int:
+                return float(resolved)
+            if type(resolved) is not expected:
+                raise LoadError(
+                    "CB004",
+                    f"value {value!r} does not fit its tag !!{kind}",
+                    _mark(event),
+                    "remove the tag",
+                )
+            return resolved
+        if not event.implicit[0]:  # quoted or block scalar: always a string
+            return value
+        return self._plain(value, event)
+
+    def _plain(self, value: str, event: Any) -> Any:
+        if value in _NULLS:
+            return None
+        if value == "true":
+            return True
+        if value == "false":
+            return False
+        first = value[0]
+        if first.isdigit() or first in "+-.":
+            if _INT.match(value):
+                if len(value) > _MAX_NUMBER_DIGITS:
+                    raise LoadError(
+                        "CB012",
+                        f"number with {len(value)} digits is too large",
+                        _mark(event),
+                        "use a smaller number, or quote it if it is text",
+                    )
+                return int(value)
+            if value in _SPECIAL_FLOATS:
+                return _SPECIAL_FLOATS[value]
+            if _FLOAT.match(value):
+                if len(value) > _MAX_NUMBER_DIGITS:
+                    raise LoadError(
+                        "CB012",
+                        f"number with {len(value)} characters is too large",
+                        _mark(event),
+                        "use a smaller number, or quote it if it is text",
+                    )
+                return float(value)
+        return value
+
+    def _collection(self, parser: Any, start: Any, path: PathKey) -> Any:
+        """Build the collection opened by ``start``; iterative, bounded depth."""
+        max_depth = self.limits.max_depth
+        track = self.track
+        get = parser.get_event
+        self._check_node(start)
+        if track:
+            self.values[path] = _mark(start)
+        # Each frame: (container, path, pending key or None, key positions)
+        root: Any = {} if isinstance(start, ev.MappingStartEvent) else []
+        stack: list[tuple[Any, PathKey]] = [(root, path)]
+        pending: list[str | None] = [None]
+        key_marks: list[dict[str, Position] | None] = [{} if track else None]
+        while True:
+            event = get()
+            cls = type(event)
+            container, cpath = stack[-1]
+            is_map = type(container) is dict
+            if cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
+                stack.pop()
+                pending.pop()
+                key_marks.pop()
+                if not stack:
+                    return root
+                value = container
+                container, cpath = stack[-1]
+                is_map = type(container) is dict
+                self._store(container, cpath, pending, value, event)
+                continue
+            if cls is ev.AliasEvent:
+                raise LoadError(
+                    "CB003",
+                    f"alias *{event.anchor} is not supported",
+                    _mark(event),
+                    "write the value out in full; anchors and aliases are not allowed",
+                )
+            if is_map and pending[-1] is None:
+                # a key
+                if cls is not ev.ScalarEvent:
+                    raise LoadError(
+                        "CB001",
+                        "mapping keys must be plain text, not collections",
+                        _mark(event),
+                        "use a simple `name: value` key",
+                    )
+                self._check_node(event)
+                key = event.value
+                if key == "<<" and event.implicit[0]:
+                    raise LoadError(
+                        "CB003",
+                        "merge keys (<<) are not supported",
+                        _mark(event),
+                        "write the merged fields out in full",
+                    )
+                if key in container:
+                    if not track:
+                        raise _NeedsPositions
+                    marks = key_marks[-1]
+                    assert marks is not None
+                    first = marks[key]
+                    self.problems.append(
+                        LoadError(
+                            "CB002",
+                            f"duplicate key {key!r} (first defined at line {first.line})",
+                            _mark(event),
+                            f"remove one of the two {key!r} keys (lines {first.line} and "
+                            f"{_mark(event).line})",
+                        )
+                    )
+                    pending[-1] = key
+                    continue
+                container[key] = None  # reserve the slot so duplicates are caught
+                pending[-1] = key
+                if track:
+                    marks = key_marks[-1]
+                    assert marks is not None
+                    marks[key] = _mark(event)
+                    self.keys[(*cpath, key)] = _mark(event)
+                continue
+            # a value (in a mapping, under the pending key; or a list item)
+            child_path: PathKey = (
+                (
+                    (*cpath, pending[-1]) if is_map else (*cpath, len(container))  # type: ignore[arg-type]
+                )
+                if track
+                else ()
+            )
+            if cls is ev.ScalarEvent:
+                self._check_node(event)
+                if track:
+                    self.values[child_path] = _mark(event)
+                self._store(container, cpath, pending, self._scalar(event), event)
+                continue
+            if cls is ev.MappingStartEvent or cls is ev.SequenceStartEvent:
+                if len(stack) >= max_depth:
+                    raise LoadError(
+                        "CB007",
+                        f"nesting is deeper than the limit of {max_depth} levels",
+                        _mark(event),
+                        "flatten the document",
+                    )
+                self._check_node(event)
+                if track:
+                    self.values[child_path] = _mark(event)
+                stack.append(({} if cls is ev.MappingStartEvent else [], child_path))
+                pending.append(None)
+                key_marks.append({} if track else None)
+                continue
+            raise LoadError("CB001", "unexpected YAML structure", _mark(event))  # pragma: no cover
+
+    @staticmethod
+    def _store(
+        container: Any, cpath: PathKey, pending: list[str | None], value: Any, event: Any
+    ) -> None:
+        if type(container) is dict:
+            container[pending[-1]] = value
+            pending[-1] = None
+        else:
+            container.append(value)

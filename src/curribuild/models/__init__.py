@@ -1,0 +1,1 @@
+"""Document models (Pydantic v2): one module per document kind."""

@@ -1,0 +1,37 @@
+"""Check reporters: small functions in an explicit registry.
+
+Each reporter writes a :class:`~curribuild.checks.runner.CheckResult` to a text
+stream. ``auto`` picks one from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from curribuild.checks.runner import CheckResult
+
+Reporter = Callable[["CheckResult", TextIO, bool], None]
+
+NAMES: tuple[str, ...] = ("auto", "text", "parsable", "json")
+
+
+def get(name: str) -> Reporter:
+    """The reporter called ``name``; raises ``KeyError`` for an unknown one."""
+    from curribuild.reporters import json_report, parsable, text
+
+    registry: dict[str, Reporter] = {
+        "text": text.report,
+        "parsable": parsable.report,
+        "json": json_report.report,
+    }
+    return registry[name]
+
+
+def resolve_auto(stream_is_terminal: bool) -> str:
+    """The format ``auto`` means here: text on a terminal, parsable otherwise."""
+    if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in NAMES:
+        return "github"
+    return "text" if stream_is_terminal else "parsable"

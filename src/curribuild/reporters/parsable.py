@@ -1,0 +1,19 @@
+"""``path:line:col: [severity] message (CODE)``: one finding per line, for editors and grep."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from curribuild.checks.runner import CheckResult
+
+
+def line(finding_path: str, line_no: int, col: int, severity: str, message: str, code: str) -> str:
+    where = f"{finding_path}:{max(line_no, 1)}:{max(col, 1)}" if finding_path else "<input>:1:1"
+    text = message.replace("\r", " ").replace("\n", " ")
+    return f"{where}: [{severity}] {text} ({code})"
+
+
+def report(result: CheckResult, out: TextIO, color: bool) -> None:
+    for f in result.findings:
+        out.write(line(f.path, f.line, f.col, f.severity.value, f.message, f.code) + "\n")

@@ -1,0 +1,90 @@
+"""Human report: each finding with its source line and a caret, then a summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from curribuild.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from curribuild.checks.runner import CheckResult
+
+_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_MAX_SHOWN = 160
+
+
+def source_line(path: str, line_no: int, cache: dict[str, list[str] | None]) -> str | None:
+    """Line ``line_no`` of ``path`` (for display only; never raises)."""
+    if path not in cache:
+        try:
+            raw = Path(path).read_bytes()[:20_000_000]
+            cache[path] = raw.decode("utf-8", errors="replace").splitlines()
+        except OSError:
+            cache[path] = None
+    lines = cache[path]
+    if lines is None or not 0 < line_no <= len(lines):
+        return None
+    return lines[line_no - 1]
+
+
+def _snippet(finding: Finding, cache: dict[str, list[str] | None]) -> Text | None:
+    src = source_line(finding.path, finding.line, cache)
+    if src is None:
+        return None
+    col = max(finding.col, 1)
+    start = 0
+    if col > _MAX_SHOWN:  # keep the caret in view on very long lines
+        start = col - _MAX_SHOWN // 2
+    shown = src[start : start + _MAX_SHOWN].replace("\t", " ")
+    prefix = "…" if start else ""
+    gutter = f"{finding.line:>5} | "
+    text = Text(gutter, style="dim")
+    text.append(prefix + shown)
+    text.append("\n" + " " * (len(gutter) - 2) + "| ", style="dim")
+    text.append(" " * (col - 1 - start + len(prefix)) + "^", style=_STYLES[finding.severity])
+    return text
+
+
+def report(result: CheckResult, out: TextIO, color: bool) -> None:
+    console = Console(
+        file=out,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        soft_wrap=True,
+        emoji=False,
+        markup=False,
+    )
+    cache: dict[str, list[str] | None] = {}
+    for finding in result.findings:
+        head = Text()
+        head.append(finding.located() or "<input>", style="bold")
+        head.append(": ")
+        head.append(f"{finding.severity.value} {finding.code}", style=_STYLES[finding.severity])
+        head.append(f" {finding.message}")
+        console.print(head)
+        snippet = _snippet(finding, cache) if finding.line > 0 else None
+        if snippet is not None:
+            console.print(snippet)
+        if finding.fix:
+            console.print(Text(f"  fix: {finding.fix}", style="green"))
+    errors = result.count(Severity.ERROR)
+    warnings = result.count(Severity.WARNING)
+    files = len(result.files)
+    if errors or warnings:
+        summary = Text(
+            f"Found {errors} error{'s' * (errors != 1)} and {warnings} "
+            f"warning{'s' * (warnings != 1)} in {files} file{'s' * (files != 1)}.",
+            style="bold red" if result.exit_code else "yellow",
+        )
+    else:
+        summary = Text(
+            f"All checks passed: {result.documents} document"
+            f"{'s' * (result.documents != 1)} in {files} file{'s' * (files != 1)}.",
+            style="bold green",
+        )
+    console.print(summary)
