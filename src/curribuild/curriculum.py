@@ -136,6 +136,8 @@ class Curriculum:
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     layers: list[str] = field(default_factory=list)
     invalid: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    known_rules: list[str] = field(default_factory=list)
+    config_origin: Origin | None = None
     locator: Locator = field(default_factory=Locator)
 
     def origin(self, kind: str, item_id: str) -> Origin | None:
@@ -285,6 +287,9 @@ def assemble(
             else:
                 cur.cases = [c for c in cur.cases if c[0].id != item_id]
                 cur.cases.append((item, origin))
+    cur.known_rules = list(cur.rules)
+    if configs:
+        cur.config_origin = Origin(configs[0].path, configs[0].file, ())
     for rule_id in config.disable_rules:
         cur.rules.pop(rule_id, None)
     return cur, findings

@@ -26,7 +26,24 @@ def check_curriculum(cur: Curriculum) -> list[Finding]:
     findings.extend(_prerequisites(cur))
     findings.extend(_cycles(cur))
     findings.extend(_rules(cur))
+    findings.extend(_disabled_rules(cur))
     return findings
+
+
+def _disabled_rules(cur: Curriculum) -> Iterator[Finding]:
+    config_origin = cur.config_origin
+    if config_origin is None or not _own(cur, config_origin):
+        return
+    known = set(cur.known_rules)
+    for index, rule_id in enumerate(cur.config.disable_rules):
+        if rule_id not in known:
+            hint = did_you_mean(rule_id, known)
+            yield cur.locator.finding(
+                "CB209",
+                f"disable_rules names unknown rule {rule_id!r}" + (f"; {hint}" if hint else ""),
+                config_origin,
+                ("disable_rules", index),
+            )
 
 
 def requires_graph(cur: Curriculum) -> dict[str, list[str]]:
@@ -162,6 +179,12 @@ def _rules(cur: Curriculum) -> Iterator[Finding]:
                     "CB204", f"rule {rule.id!r}: {problem}", origin, (*loc, "fact")
                 )
             operand = leaf.operand
+            impossible = literal_problem(leaf)
+            if impossible and not problem:
+                op_key = "in" if leaf.op == "in" else leaf.op
+                yield cur.locator.finding(
+                    "CB208", f"rule {rule.id!r}: {impossible}", origin, (*loc, op_key)
+                )
             if isinstance(operand, FactRef):
                 op_key = "in" if leaf.op == "in" else leaf.op
                 problem = fact_path_problem(operand.fact, rule.scope)
@@ -177,6 +200,49 @@ def _rules(cur: Curriculum) -> Iterator[Finding]:
             yield _unknown_method(
                 cur, rule.id, session.method, origin, ("then", "add_session", "method")
             )
+
+
+_MEMBERSHIP = {"eq", "ne", "in", "not_in", "contains", "contains_any", "contains_all"}
+_ORDERING = {"lt", "lte", "gt", "gte"}
+_PY_TYPES: dict[str, tuple[type, ...]] = {
+    "int": (int,),
+    "float": (int, float),
+    "str": (str,),
+    "bool": (bool,),
+    "date": (str,),
+    "time": (str,),
+}
+
+
+def literal_problem(leaf: Leaf) -> str | None:
+    """Why a leaf's literal value can never match its fact (None if it can)."""
+    info = catalogue().get(leaf.fact)
+    operand = leaf.operand
+    if info is None or isinstance(operand, FactRef) or leaf.op == "exists":
+        return None
+    values = operand if isinstance(operand, list) else [operand]
+    values = [v for v in values if v is not None]
+    if info.values is not None and (leaf.op in _MEMBERSHIP or leaf.op in _ORDERING):
+        for value in values:
+            if value not in info.values:
+                hint = did_you_mean(str(value), info.values)
+                return (
+                    f"{value!r} is never a value of {leaf.fact} "
+                    f"(one of {', '.join(info.values)})" + (f"; {hint}" if hint else "")
+                )
+        if leaf.op in _ORDERING and info.order is None:
+            return f"{leaf.fact} has no order, so `{leaf.op}` cannot compare it"
+        return None
+    expected = _PY_TYPES.get(info.type)
+    if expected is None:
+        return None
+    for value in values:
+        wrong = not isinstance(value, expected) or (
+            info.type in {"int", "float"} and isinstance(value, bool)
+        )
+        if wrong:
+            return f"{value!r} is never a value of {leaf.fact} (a {info.type})"
+    return None
 
 
 def _unknown_method(

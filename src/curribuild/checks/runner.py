@@ -20,6 +20,7 @@ from curribuild.curriculum import (
     parse_file,
 )
 from curribuild.discovery import git_ignored, walk_yaml
+from curribuild.engine.ruletests import run_cases
 from curribuild.errors import UsageError, UserError
 from curribuild.findings import Finding, Severity
 from curribuild.loader import DEFAULT_LIMITS, Limits
@@ -105,6 +106,8 @@ def run_check(options: CheckOptions) -> CheckResult:
         curricula[root] = cur
         findings.extend(problems)
         findings.extend(check_curriculum(cur))
+        if not any(f.severity is Severity.ERROR and f.code < "CB3" for f in problems):
+            findings.extend(run_cases(cur))
     for parsed in needs_docs:
         findings.extend(_check_needs(parsed, curricula, locator, options.limits))
     findings = apply_config(findings, repo_config, options)

@@ -33,6 +33,11 @@ from curribuild.checks.codes import (
     cb205,
     cb206,
     cb207,
+    cb208,
+    cb209,
+    cb601,
+    cb602,
+    cb603,
 )
 from curribuild.findings import Severity
 
@@ -60,6 +65,11 @@ _MODULES: tuple[ModuleType, ...] = (
     cb205,
     cb206,
     cb207,
+    cb208,
+    cb209,
+    cb601,
+    cb602,
+    cb603,
 )
 
 

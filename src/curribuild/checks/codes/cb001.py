@@ -13,7 +13,7 @@ is blind to it.
 ## Example
 
     goals:
-        minutes: 60   # a tab before `minutes`
+    <TAB>minutes: 60   # a tab character before `minutes`
 
 ## Instead
 

@@ -1,0 +1,1 @@
+"""The rules engine: compiled conditions, matching, programme rules and rule tests."""
