@@ -136,6 +136,70 @@ def check(
 
 
 @app.command()
+def plan(
+    needs: Annotated[Path, typer.Argument(help="The needs file (kind: needs).")],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where to write the plan JSON (default build/plan.json; - for stdout).",
+        ),
+    ] = None,
+    curriculum: Annotated[
+        Path | None,
+        typer.Option(
+            "--curriculum", help="Curriculum folder (default: the needs file's `curriculum:`)."
+        ),
+    ] = None,
+    color: ColorOption = Color.auto,
+) -> None:
+    """Plan a training programme for NEEDS and write it as JSON.
+
+    Exit status: 0 planned, 1 invalid inputs or an infeasible plan, 2 usage error.
+    """
+
+    def action() -> int:
+        from curribuild.commands import plan as command
+        from curribuild.output import use_color
+
+        stream = sys.stderr if output == "-" else sys.stdout
+        return command.run(needs, output, curriculum, use_color(color.value, stream))
+
+    _guard(action)
+
+
+class ExplainFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def explain(
+    needs: Annotated[Path, typer.Argument(help="The needs file (kind: needs).")],
+    goal: Annotated[
+        str | None, typer.Option("--goal", "-g", help="Explain only this goal.")
+    ] = None,
+    curriculum: Annotated[
+        Path | None, typer.Option("--curriculum", help="Curriculum folder.")
+    ] = None,
+    fmt: Annotated[
+        ExplainFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = ExplainFormat.text,
+    color: ColorOption = Color.auto,
+) -> None:
+    """Show every candidate method per goal: score, rules fired, and why the winner won."""
+
+    def action() -> int:
+        from curribuild.commands import explain as command
+        from curribuild.output import use_color
+
+        return command.run(needs, goal, curriculum, fmt.value, use_color(color.value, sys.stdout))
+
+    _guard(action)
+
+
+@app.command()
 def codes(
     code: Annotated[str | None, typer.Argument(help="A check code, e.g. CB101.")] = None,
     color: ColorOption = Color.auto,

@@ -131,6 +131,7 @@ class AddSession(Model):
     minutes: Annotated[int, Field(gt=0, le=480)]
     weeks_after: Annotated[int, Field(ge=0, le=104)] | None = None
     evaluation: Kirkpatrick | None = None
+    instrument: Text | None = None
 
     @model_validator(mode="after")
     def _follow_up_has_weeks(self) -> Self:

@@ -1,0 +1,110 @@
+"""``curribuild plan``: needs + curriculum -> plan.json and a short summary."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from curribuild.atomic import write_output
+from curribuild.curriculum import (
+    Curriculum,
+    Locator,
+    curriculum_for_needs,
+    display_path,
+    load_curriculum,
+    parse_file,
+)
+from curribuild.errors import UsageError, UserError
+from curribuild.findings import Severity
+from curribuild.loader import DEFAULT_LIMITS
+from curribuild.models.needs import Needs
+from curribuild.planner.build import build_plan
+from curribuild.planner.model import Plan
+
+DEFAULT_OUTPUT = Path("build") / "plan.json"
+
+
+def load_needs(path: Path) -> Needs:
+    """The needs document at ``path``, or a UserError with located findings."""
+    if not path.exists():
+        raise UsageError(f"no such file: {path}")
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a needs file")
+    parsed, findings = parse_file(
+        path, display_path(path), DEFAULT_LIMITS, Locator(), explicit=True
+    )
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors or parsed is None:
+        raise UserError(f"{display_path(path)} is not a valid needs file", findings)
+    if not isinstance(parsed.model, Needs):
+        raise UserError(f"{display_path(path)} is a {parsed.kind} document, not a needs document")
+    return parsed.model
+
+
+def load_for_needs(needs_path: Path, curriculum: Path | None) -> tuple[Needs, Curriculum]:
+    needs = load_needs(needs_path)
+    if curriculum is not None:
+        if not curriculum.is_dir():
+            raise UsageError(f"--curriculum {curriculum}: not a folder")
+        cur, findings = load_curriculum(curriculum)
+    else:
+        cur, findings = curriculum_for_needs(needs, needs_path)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        raise UserError(f"curriculum {cur.name!r} has errors", errors)
+    return needs, cur
+
+
+def run(needs_path: Path, output: str | None, curriculum: Path | None, color: bool) -> int:
+    needs, cur = load_for_needs(needs_path, curriculum)
+    plan = build_plan(needs, cur)
+    target = output or DEFAULT_OUTPUT.as_posix()
+    where = write_output(target, plan.to_json())
+    stream = sys.stderr if target == "-" else sys.stdout
+    print_summary(
+        plan, where, Console(file=stream, force_terminal=color, no_color=not color, highlight=False)
+    )
+    return 1 if any(f.severity == "error" for f in plan.findings) else 0
+
+
+def print_summary(plan: Plan, where: str, console: Console) -> None:
+    t = plan.totals
+    console.print(
+        Text(f"{plan.needs.title}", style="bold")
+        + Text(
+            f"  ({plan.needs.delivery}, {plan.needs.participants} participants, "
+            f"curriculum {plan.curriculum.name})"
+        )
+    )
+    table = Table("day", "date", "sessions", "teaching", "first", "last", box=None, pad_edge=False)
+    for day in plan.days:
+        teaching = [s for s in day.sessions if s.kind == "teaching"]
+        table.add_row(
+            str(day.day),
+            day.date or "-",
+            str(len(teaching)),
+            f"{sum(s.minutes for s in teaching)} min",
+            day.sessions[0].start if day.sessions else "-",
+            day.sessions[-1].end if day.sessions else "-",
+        )
+    console.print(table)
+    console.print(
+        f"{t.goals_scheduled} goals scheduled in {t.sessions} sessions, "
+        f"{t.teaching_minutes} minutes of teaching over {t.days} day(s)."
+    )
+    for f in plan.follow_up:
+        when = f.date or f"{f.weeks_after} weeks after the last day"
+        console.print(f"Follow-up: {f.title} ({f.minutes} min, {when})")
+    for d in plan.goals.dropped:
+        console.print(Text(f"Dropped {d.id}: {d.reason}", style="yellow"))
+    for finding in plan.findings:
+        style = "red" if finding.severity == "error" else "yellow"
+        rule = f" [{finding.rule}]" if finding.rule else ""
+        console.print(
+            Text(f"{finding.severity} {finding.code}{rule}: {finding.message}", style=style)
+        )
+    console.print(Text(f"Plan written to {where}", style="green"))

@@ -1,0 +1,1 @@
+"""The planner: needs + curriculum -> a scheduled, budgeted, evaluated programme."""

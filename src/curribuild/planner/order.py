@@ -1,0 +1,48 @@
+"""Step 2 of planning: prerequisites first, then gap priority, goal priority, curriculum order."""
+
+from __future__ import annotations
+
+import heapq
+
+from curribuild.checks.references import find_cycles
+from curribuild.errors import InfeasiblePlan
+from curribuild.findings import Finding
+from curribuild.models.common import GAP_PRIORITIES, GOAL_PRIORITIES
+from curribuild.planner.select import Selected
+
+
+def order_goals(selected: list[Selected]) -> list[Selected]:
+    """A deterministic topological order; a prerequisite cycle is an error naming it."""
+    index = {s.goal.id: i for i, s in enumerate(selected)}
+    by_id = {s.goal.id: s for s in selected}
+    deps = {s.goal.id: [r for r in s.goal.requires if r in by_id] for s in selected}
+    waiting = {gid: len(reqs) for gid, reqs in deps.items()}
+    dependants: dict[str, list[str]] = {gid: [] for gid in deps}
+    for gid, reqs in deps.items():
+        for req in reqs:
+            dependants[req].append(gid)
+
+    def key(gid: str) -> tuple[int, int, int, str]:
+        s = by_id[gid]
+        gap = -(GAP_PRIORITIES.index(s.gap) + 1) if s.gap else 0
+        return (gap, -GOAL_PRIORITIES.index(s.goal.priority), index[gid], gid)
+
+    ready = [key(gid) for gid, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    out: list[Selected] = []
+    while ready:
+        gid = heapq.heappop(ready)[-1]
+        out.append(by_id[gid])
+        for nxt in dependants[gid]:
+            waiting[nxt] -= 1
+            if waiting[nxt] == 0:
+                heapq.heappush(ready, key(nxt))
+    if len(out) != len(selected):
+        stuck = {gid: reqs for gid, reqs in deps.items() if waiting[gid] > 0}
+        cycle = find_cycles(stuck)[0]
+        text = " -> ".join(cycle)
+        raise InfeasiblePlan(
+            f"prerequisite cycle: {text}",
+            [Finding("CB202", f"prerequisite cycle: {text}", fix="remove one prerequisite")],
+        )
+    return out
