@@ -199,6 +199,44 @@ def explain(
     _guard(action)
 
 
+class RenderFormat(StrEnum):
+    md = "md"
+    html = "html"
+    ics = "ics"
+    json = "json"
+
+
+@app.command()
+def render(
+    fmt: Annotated[RenderFormat, typer.Option("--format", "-f", help="Output format.")],
+    plan: Annotated[
+        Path | None, typer.Option("--plan", help="Plan JSON to render (default build/plan.json).")
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", "-o", help="Output file (default build/programme.EXT; - for stdout)."
+        ),
+    ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option("--template", help="A Jinja2 template to use instead of the bundled one."),
+    ] = None,
+) -> None:
+    """Render a plan as Markdown, standalone HTML, an iCalendar file or JSON.
+
+    Templates run in Jinja2's sandbox. A ./templates/programme.FORMAT.j2 overrides the
+    bundled template.
+    """
+
+    def action() -> int:
+        from curribuild.commands import render as command
+
+        return command.run(plan, fmt.value, output, template)
+
+    _guard(action)
+
+
 @app.command()
 def codes(
     code: Annotated[str | None, typer.Argument(help="A check code, e.g. CB101.")] = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from curribuild.models.common import (
     ClockTime,
@@ -42,6 +42,19 @@ class Constraints(Model):
     break_minutes: Annotated[int, Field(ge=0, le=120)] = 15
     weekends: bool = False
     timezone: Annotated[str, Field(min_length=1, max_length=64)] = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as Europe/Brussels)"
+            ) from None
+        return value
 
     @model_validator(mode="after")
     def _day_order(self) -> Self:

@@ -293,6 +293,8 @@ def build_plan(needs: Needs, cur: Curriculum) -> pm.Plan:
             if needs.constraints.start_date
             else None,
             timezone=needs.constraints.timezone,
+            day_start=needs.constraints.day_start.strftime("%H:%M"),
+            day_end=needs.constraints.day_end.strftime("%H:%M"),
         ),
         curriculum=pm.CurriculumSummary(
             name=cur.name, layers=cur.layers, digest=_digest(needs, cur)

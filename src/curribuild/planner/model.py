@@ -128,6 +128,8 @@ class NeedsSummary(PlanModel):
     settings: list[str]
     start_date: str | None
     timezone: str
+    day_start: str
+    day_end: str
 
 
 class CurriculumSummary(PlanModel):
