@@ -73,14 +73,17 @@ class Locator:
     def remember(self, file: Path, doc: Document) -> None:
         self._docs[file] = doc
 
-    def position(self, origin: Origin, sub: Loc = (), *, key: bool = False) -> Position:
-        doc = self._docs.get(origin.file)
-        if doc is None and origin.file not in self._docs:
+    def document(self, file: Path) -> Document | None:
+        """The loaded document of ``file`` (loading it if needed; None if it does not load)."""
+        if file not in self._docs:
             try:
-                doc = load_file(origin.file, origin.path)
+                self._docs[file] = load_file(file, display_path(file))
             except LoadError:
-                doc = None
-            self._docs[origin.file] = doc
+                self._docs[file] = None
+        return self._docs[file]
+
+    def position(self, origin: Origin, sub: Loc = (), *, key: bool = False) -> Position:
+        doc = self.document(origin.file)
         if doc is None:
             return Position(1, 1)
         return doc.locate((*origin.loc, *sub), key=key)
@@ -209,9 +212,11 @@ def assemble(
 ) -> tuple[Curriculum, list[Finding]]:
     """Merge one layer of documents over ``base``."""
     findings: list[Finding] = []
-    config = next((p.model for p in parsed if isinstance(p.model, Config)), None)
-    if not isinstance(config, Config):
-        config = base.config if base is not None else Config(kind="config")
+    own_config = next((p.model for p in parsed if isinstance(p.model, Config)), None)
+    base_config = base.config if base is not None else Config(kind="config")
+    config = (
+        merge_config(base_config, own_config) if isinstance(own_config, Config) else base_config
+    )
     cur = Curriculum(
         name=name,
         root=root,
@@ -293,6 +298,21 @@ def assemble(
     for rule_id in config.disable_rules:
         cur.rules.pop(rule_id, None)
     return cur, findings
+
+
+def merge_config(base: Config, own: Config) -> Config:
+    """``own`` over ``base``: fields ``own`` sets win; planning settings merge by key."""
+    update: dict[str, Any] = {name: getattr(own, name) for name in own.model_fields_set}
+    if "planning" in own.model_fields_set:
+        planning = own.planning
+        merged_defaults = {**base.planning.evaluation_defaults, **planning.evaluation_defaults}
+        update["planning"] = base.planning.model_copy(
+            update={
+                **{n: getattr(planning, n) for n in planning.model_fields_set},
+                "evaluation_defaults": merged_defaults,
+            }
+        )
+    return base.model_copy(update=update)
 
 
 @dataclass(slots=True)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from curribuild.checks.codes import default_severity
+from curribuild.checks.codes import LINTS, default_severity
+from curribuild.checks.codes.cb401 import check as stigma_check
+from curribuild.checks.context import LintContext
 from curribuild.checks.references import check_curriculum, check_needs
 from curribuild.curriculum import (
     Curriculum,
@@ -26,6 +30,7 @@ from curribuild.findings import Finding, Severity
 from curribuild.loader import DEFAULT_LIMITS, Limits
 from curribuild.models.config import Config
 from curribuild.models.needs import Needs
+from curribuild.reporters.text import source_line
 
 
 @dataclass(slots=True)
@@ -72,18 +77,80 @@ def collect_files(paths: Sequence[Path]) -> list[tuple[Path, bool]]:
     return sorted(out.items(), key=lambda item: item[0].as_posix())
 
 
+def find_repo_config(
+    paths: Sequence[Path], limits: Limits
+) -> tuple[Config | None, Path | None, list[Finding]]:
+    """The repository's ``curribuild.yaml``: in the first folder checked or above it,
+    up to the repository root."""
+    start = paths[0] if paths else Path()
+    folder = start.resolve() if start.is_dir() else start.resolve().parent
+    while True:
+        candidate = folder / "curribuild.yaml"
+        if candidate.is_file():
+            parsed, findings = parse_file(
+                candidate, display_path(candidate), limits, Locator(), explicit=True
+            )
+            model = parsed.model if parsed is not None else None
+            return (model if isinstance(model, Config) else None), folder, findings
+        if (folder / ".git").exists() or folder.parent == folder:
+            return None, None, []
+        folder = folder.parent
+
+
+def _filtered(
+    files: list[tuple[Path, bool]], config: Config | None, root: Path | None
+) -> list[tuple[Path, bool]]:
+    if config is None or root is None or not (config.include or config.exclude):
+        return files
+    out = []
+    for file, explicit in files:
+        try:
+            rel = file.resolve().relative_to(root).as_posix()
+        except ValueError:
+            rel = file.as_posix()
+        if not explicit:
+            if config.include and not any(fnmatch.fnmatch(rel, pat) for pat in config.include):
+                continue
+            if any(fnmatch.fnmatch(rel, pat) for pat in config.exclude):
+                continue
+        out.append((file, explicit))
+    return out
+
+
+_DISABLE = re.compile(r"#\s*curribuild:\s*disable=([A-Za-z0-9, ]+)")
+
+
+def suppressed(findings: list[Finding]) -> list[Finding]:
+    """Drop findings on lines that carry ``# curribuild: disable=CODE[,CODE]``."""
+    cache: dict[str, list[str] | None] = {}
+    out = []
+    for finding in findings:
+        if finding.path and finding.line > 0:
+            line = source_line(finding.path, finding.line, cache)
+            match = _DISABLE.search(line) if line else None
+            if match:
+                codes = {c.strip().upper() for c in match.group(1).split(",")}
+                if finding.code in codes or "ALL" in codes:
+                    continue
+        out.append(finding)
+    return out
+
+
 def run_check(options: CheckOptions) -> CheckResult:
-    files = collect_files(options.paths)
+    repo_config, repo_root, config_findings = find_repo_config(options.paths, options.limits)
+    if repo_config is not None:
+        options.limits = Limits(repo_config.limits.max_bytes, repo_config.limits.max_depth)
+    files = _filtered(collect_files(options.paths), repo_config, repo_root)
     locator = Locator()
     findings: list[Finding] = []
     groups: dict[Path, list[Parsed]] = {}
     needs_docs: list[Parsed] = []
-    repo_config: Config | None = None
     fallback_roots = {
         path.resolve(): path.resolve() if path.is_dir() else path.resolve().parent
         for path in options.paths
     }
     documents = 0
+    findings.extend(config_findings)
     for file, explicit in files:
         parsed, problems = parse_file(
             file, display_path(file), options.limits, locator, explicit=explicit
@@ -97,10 +164,8 @@ def run_check(options: CheckOptions) -> CheckResult:
             continue
         root = find_config_root(file) or _fallback_root(file, fallback_roots)
         groups.setdefault(root, []).append(parsed)
-        if parsed.kind == "config" and file.name == "curribuild.yaml" and repo_config is None:
-            assert isinstance(parsed.model, Config)
-            repo_config = parsed.model
     curricula: dict[Path, Curriculum] = {}
+    extra_terms = tuple(repo_config.stigma_terms) if repo_config else ()
     for root, parsed_docs in sorted(groups.items(), key=lambda item: item[0].as_posix()):
         cur, problems = build_curriculum(root, parsed_docs, locator, options.limits)
         curricula[root] = cur
@@ -108,9 +173,15 @@ def run_check(options: CheckOptions) -> CheckResult:
         findings.extend(check_curriculum(cur))
         if not any(f.severity is Severity.ERROR and f.code < "CB3" for f in problems):
             findings.extend(run_cases(cur))
+        ctx = LintContext(cur, parsed_docs, locator, extra_terms)
+        for lint in LINTS:
+            findings.extend(lint.check(ctx))
     for parsed in needs_docs:
         findings.extend(_check_needs(parsed, curricula, locator, options.limits))
-    findings = apply_config(findings, repo_config, options)
+    if needs_docs:
+        empty = Curriculum(name="needs", root=None, config=Config(kind="config"), locator=locator)
+        findings.extend(stigma_check(LintContext(empty, needs_docs, locator, extra_terms)))
+    findings = apply_config(suppressed(findings), repo_config, options)
     return CheckResult(
         sorted(set(findings), key=lambda f: f.sort_key),
         [display_path(f) for f, _ in files],

@@ -35,7 +35,11 @@ from curribuild.checks.codes import (
     cb207,
     cb208,
     cb209,
+    cb301,
+    cb302,
     cb303,
+    cb304,
+    cb305,
     cb306,
     cb307,
     cb308,
@@ -43,6 +47,9 @@ from curribuild.checks.codes import (
     cb311,
     cb312,
     cb313,
+    cb401,
+    cb501,
+    cb502,
     cb601,
     cb602,
     cb603,
@@ -75,7 +82,11 @@ _MODULES: tuple[ModuleType, ...] = (
     cb207,
     cb208,
     cb209,
+    cb301,
+    cb302,
     cb303,
+    cb304,
+    cb305,
     cb306,
     cb307,
     cb308,
@@ -83,6 +94,9 @@ _MODULES: tuple[ModuleType, ...] = (
     cb311,
     cb312,
     cb313,
+    cb401,
+    cb501,
+    cb502,
     cb601,
     cb602,
     cb603,
@@ -122,3 +136,7 @@ def get(code: str) -> CodeInfo:
 def default_severity(code: str) -> Severity:
     info = CODES.get(code)
     return info.default_severity if info else Severity.ERROR
+
+
+# Modules with a ``check(ctx)`` function run as lints on each curriculum.
+LINTS: tuple[ModuleType, ...] = tuple(m for m in _MODULES if hasattr(m, "check"))

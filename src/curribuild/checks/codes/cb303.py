@@ -21,9 +21,51 @@ point 5), so a goal must have at least one method that fits it.
     add a method whose Bloom range and domains cover the goal, or restate the goal
 """
 
-from curribuild.findings import Severity
+from collections.abc import Iterator
+
+from curribuild.checks.context import LintContext
+from curribuild.findings import Finding, Severity
+from curribuild.models.common import DELIVERY_MODES, EXPERIENCE_LEVELS
 
 CODE = "CB303"
 NAME = "no-eligible-method"
 SUMMARY = "A goal has no eligible method."
 DEFAULT_SEVERITY = Severity.WARNING
+
+
+def check(ctx: LintContext) -> Iterator[Finding]:
+    from curribuild.engine.match import Matcher
+    from curribuild.models.needs import Needs
+
+    own = ctx.own_goals()
+    if not own:
+        return
+    matcher = Matcher(ctx.cur.rules.values(), list(ctx.cur.methods.values()))
+    prepared = [
+        matcher.prepare(
+            Needs.model_validate(
+                {
+                    "kind": "needs",
+                    "id": "lint",
+                    "title": "lint",
+                    "audience": {"experience": experience},
+                    "constraints": {"delivery": mode},
+                }
+            )
+        )
+        for mode in DELIVERY_MODES
+        for experience in EXPERIENCE_LEVELS
+    ]
+    for gid, origin in own:
+        goal = ctx.cur.goals[gid]
+        decisions = [p.decide(goal) for p in prepared]
+        if any(d.winner for d in decisions):
+            continue
+        yield ctx.locator.finding(
+            CODE,
+            f"goal {gid!r} has no eligible method under any delivery mode: {decisions[0].reason}",
+            origin,
+            ("id",),
+            fix="add a method that fits the goal's domain and Bloom level, or restate the goal",
+            severity=DEFAULT_SEVERITY,
+        )

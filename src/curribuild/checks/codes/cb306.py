@@ -23,9 +23,30 @@ behaviour change (Kirkpatrick level 3) is evaluated.
                       method: follow-up-session, minutes: 120, weeks_after: 8}
 """
 
-from curribuild.findings import Severity
+from collections.abc import Iterator
+
+from curribuild.checks.context import LintContext
+from curribuild.findings import Finding, Severity
 
 CODE = "CB306"
 NAME = "no-follow-up"
 SUMMARY = "The programme has no follow-up session."
 DEFAULT_SEVERITY = Severity.WARNING
+
+
+def check(ctx: LintContext) -> Iterator[Finding]:
+    where = ctx.cur.config_origin if ctx.own(ctx.cur.config_origin) else None
+    where = where or ctx.first_document("rules")
+    if where is None:
+        return
+    for rule in ctx.cur.rules.values():
+        session = rule.then.add_session
+        if session is not None and session.session == "follow-up":
+            return
+    yield ctx.locator.finding(
+        CODE,
+        f"curriculum {ctx.cur.name!r} has no programme rule that adds a follow-up session",
+        where,
+        fix="add a programme-scope rule with add_session: {session: follow-up, ...}",
+        severity=DEFAULT_SEVERITY,
+    )

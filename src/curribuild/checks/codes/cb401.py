@@ -1,0 +1,110 @@
+"""CB401 stigmatising-language: Wording that stigmatises mental illness.
+
+## What it finds
+
+Words and phrases in any text of a curriculum document (titles, statements,
+descriptions, rule messages) that stigmatise mental illness or conflate it with
+terrorism, each with a suggested alternative. The list lives in
+`curribuild/data/stigma.yaml` and is extended by `stigma_terms:` in
+`curribuild.yaml`. Matching is case-insensitive on word boundaries; a term
+inside quotation marks (a text that explains the term itself) is not flagged,
+nor is a line with `# curribuild: disable=CB401`.
+
+## Why it matters
+
+Curricula in this field are read by practitioners, clients and the press. Poor
+handling of the link between mental health and violent extremism risks
+deepening the stigma around mental health and P/CVE (RAN HEALTH 2022).
+
+## Example
+
+    statement: Describe how people who suffer from psychosis can be supported.
+
+## Instead
+
+    statement: Describe how people who experience psychosis can be supported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from curribuild.checks.context import LintContext
+from curribuild.checks.lintdata import StigmaPattern, compile_terms, stigma_terms
+from curribuild.curriculum import Origin
+from curribuild.findings import Finding, Position, Severity
+from curribuild.loader import Document
+
+CODE = "CB401"
+NAME = "stigmatising-language"
+SUMMARY = "Wording that stigmatises mental illness."
+DEFAULT_SEVERITY = Severity.WARNING
+
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|'[^'\s][^']*'(?!\w)")
+# Fields that hold identifiers or references, not prose.
+_NOT_PROSE = frozenset({"id", "kind", "fact", "requires", "topics", "require", "method"})
+
+
+def _strings(
+    data: Any, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key not in _NOT_PROSE:
+                yield from _strings(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, (*path, index))
+    elif isinstance(data, str):
+        yield path, data
+
+
+def _position(doc: Document, path: tuple[str | int, ...], match_text: str, skip: int) -> Position:
+    """Where the ``skip``-th occurrence of ``match_text`` at/after the value starts."""
+    start = doc.locate(path)
+    lines = doc.text.splitlines()
+    needle = re.compile(r"\s+".join(re.escape(w) for w in match_text.split()), re.IGNORECASE)
+    seen = 0
+    for index in range(start.line - 1, len(lines)):
+        line = lines[index]
+        offset = start.col - 1 if index == start.line - 1 else 0
+        for hit in needle.finditer(line, offset):
+            if seen == skip:
+                return Position(index + 1, hit.start() + 1)
+            seen += 1
+    return start
+
+
+def scan_text(text: str, patterns: list[StigmaPattern]) -> Iterator[tuple[re.Match[str], str]]:
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    for pattern in patterns:
+        for hit in pattern.regex.finditer(text):
+            if any(a <= hit.start() and hit.end() <= b for a, b in quoted):
+                continue
+            yield hit, pattern.suggestion
+
+
+def check(ctx: LintContext) -> Iterator[Finding]:
+    patterns = compile_terms(stigma_terms() + ctx.extra_stigma_terms)
+    for parsed in ctx.documents:
+        doc = ctx.locator.document(parsed.file)
+        if doc is None:
+            continue
+        origin = Origin(parsed.path, parsed.file, ())
+        for path, text in _strings(doc.data):
+            for hit, suggestion in sorted(scan_text(text, patterns), key=lambda h: h[0].start()):
+                found = hit.group()
+                key = found.lower()
+                earlier = len(re.findall(re.escape(key), text[: hit.start()].lower()))
+                pos = _position(doc, path, found, earlier)
+                yield Finding(
+                    CODE,
+                    f"stigmatising wording {found!r}; write {suggestion!r} instead",
+                    origin.path,
+                    pos.line,
+                    pos.col,
+                    severity=DEFAULT_SEVERITY,
+                    fix=suggestion,
+                )

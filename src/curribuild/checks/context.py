@@ -1,0 +1,36 @@
+"""What a lint sees: one curriculum, which items are its own, and where they are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from curribuild.curriculum import Curriculum, Locator, Origin, Parsed
+from curribuild.models.config import StigmaTerm
+
+
+@dataclass(slots=True)
+class LintContext:
+    cur: Curriculum
+    documents: list[Parsed]
+    locator: Locator
+    extra_stigma_terms: tuple[StigmaTerm, ...] = field(default=())
+
+    def own(self, origin: Origin | None) -> bool:
+        """Whether ``origin`` is in the curriculum's own folder (not a base it extends)."""
+        if origin is None or self.cur.root is None:
+            return False
+        return origin.file.resolve().is_relative_to(self.cur.root)
+
+    def own_goals(self) -> list[tuple[str, Origin]]:
+        out = []
+        for gid in self.cur.goals:
+            origin = self.cur.origin("goal", gid)
+            if origin is not None and self.own(origin):
+                out.append((gid, origin))
+        return out
+
+    def first_document(self, kind: str) -> Origin | None:
+        for doc in self.documents:
+            if doc.kind == kind:
+                return Origin(doc.path, doc.file, ())
+        return None
