@@ -33,7 +33,10 @@ class CheckFormat(StrEnum):
     auto = "auto"
     text = "text"
     parsable = "parsable"
+    github = "github"
     json = "json"
+    sarif = "sarif"
+    junit = "junit"
 
 
 class Color(StrEnum):
@@ -59,6 +62,11 @@ def _guard(action: Callable[[], int]) -> None:
 
         print_error(exc.message, exc.findings)
         raise typer.Exit(exc.exit_code) from None
+    except BrokenPipeError:
+        # the reader went away (e.g. `| head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         raise typer.Exit(130) from None
@@ -233,6 +241,50 @@ def render(
         from curribuild.commands import render as command
 
         return command.run(plan, fmt.value, output, template)
+
+    _guard(action)
+
+
+@app.command()
+def schema(
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind", "-k", help="One kind: needs, goals, methods, rules, rule-tests, config, plan."
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", "-o", help="Folder for the schemas (default build/schemas); - for stdout."
+        ),
+    ] = None,
+) -> None:
+    """Write the JSON Schema of each document kind, for editors (yaml-language-server)."""
+
+    def action() -> int:
+        from curribuild.commands import schema as command
+
+        return command.run(kind, output)
+
+    _guard(action)
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to create the repository in.")] = Path(),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+) -> None:
+    """Scaffold a curriculum repository that extends the bundled curriculum.
+
+    Creates a config, starter goals, methods, rules and rule tests, a needs example,
+    a pre-commit config, a GitHub Actions workflow and a GitLab CI job.
+    """
+
+    def action() -> int:
+        from curribuild.commands import init as command
+
+        return command.run(directory, force)
 
     _guard(action)
 

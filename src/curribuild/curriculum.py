@@ -403,6 +403,11 @@ def build_curriculum(
     findings: list[Finding] = []
     config = next((p for p in parsed if isinstance(p.model, Config)), None)
     base: Curriculum = builtin_layer()
+    default_root = bundled_curriculum(DEFAULT_CURRICULUM)
+    if config is None and default_root is not None and default_root.resolve() != root:
+        # Loose documents without a curriculum config build on the bundled
+        # curriculum, as needs files without `curriculum:` do.
+        base, _ = load_curriculum(default_root, limits)
     if config is not None and isinstance(config.model, Config) and config.model.extends:
         ref = config.model.extends
         target = resolve_reference(ref, config.file.parent)

@@ -15,23 +15,26 @@ if TYPE_CHECKING:
 
 Reporter = Callable[["CheckResult", TextIO, bool], None]
 
-NAMES: tuple[str, ...] = ("auto", "text", "parsable", "json")
+NAMES: tuple[str, ...] = ("auto", "text", "parsable", "github", "json", "sarif", "junit")
 
 
 def get(name: str) -> Reporter:
     """The reporter called ``name``; raises ``KeyError`` for an unknown one."""
-    from curribuild.reporters import json_report, parsable, text
+    from curribuild.reporters import github, json_report, junit, parsable, sarif, text
 
     registry: dict[str, Reporter] = {
         "text": text.report,
         "parsable": parsable.report,
+        "github": github.report,
         "json": json_report.report,
+        "sarif": sarif.report,
+        "junit": junit.report,
     }
     return registry[name]
 
 
 def resolve_auto(stream_is_terminal: bool) -> str:
     """The format ``auto`` means here: text on a terminal, parsable otherwise."""
-    if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in NAMES:
+    if os.environ.get("GITHUB_ACTIONS") == "true":
         return "github"
     return "text" if stream_is_terminal else "parsable"
