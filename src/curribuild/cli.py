@@ -23,6 +23,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: rich formatting costs ~200 ms of imports at start-up
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

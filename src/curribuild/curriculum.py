@@ -11,7 +11,8 @@ override); within one layer ids are unique per kind (CB203).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,22 +66,33 @@ class Origin:
 
 
 class Locator:
-    """Resolves origins to positions, re-reading a file only when a finding needs it."""
+    """Resolves origins to positions, re-reading a file only when a finding needs it.
 
-    def __init__(self) -> None:
-        self._docs: dict[Path, Document | None] = {}
+    It keeps the last few documents only, so memory stays flat however many
+    files a run reads.
+    """
 
-    def remember(self, file: Path, doc: Document) -> None:
+    def __init__(self, keep: int = 32) -> None:
+        self._docs: OrderedDict[Path, Document | None] = OrderedDict()
+        self._keep = keep
+
+    def remember(self, file: Path, doc: Document | None) -> None:
         self._docs[file] = doc
+        self._docs.move_to_end(file)
+        while len(self._docs) > self._keep:
+            self._docs.popitem(last=False)
 
     def document(self, file: Path) -> Document | None:
         """The loaded document of ``file`` (loading it if needed; None if it does not load)."""
-        if file not in self._docs:
-            try:
-                self._docs[file] = load_file(file, display_path(file))
-            except LoadError:
-                self._docs[file] = None
-        return self._docs[file]
+        if file in self._docs:
+            self._docs.move_to_end(file)
+            return self._docs[file]
+        try:
+            doc: Document | None = load_file(file, display_path(file))
+        except LoadError:
+            doc = None
+        self.remember(file, doc)
+        return doc
 
     def position(self, origin: Origin, sub: Loc = (), *, key: bool = False) -> Position:
         doc = self.document(origin.file)
@@ -142,13 +154,30 @@ class Curriculum:
     known_rules: list[str] = field(default_factory=list)
     config_origin: Origin | None = None
     locator: Locator = field(default_factory=Locator)
+    _own_files: dict[Path, bool] = field(default_factory=dict)
 
     def origin(self, kind: str, item_id: str) -> Origin | None:
         return self.origins.get((kind, item_id))
 
+    def owns(self, origin: Origin | None) -> bool:
+        """Whether ``origin`` lies in this curriculum's own folder (not in a base it extends)."""
+        if origin is None or self.root is None:
+            return False
+        known = self._own_files.get(origin.file)
+        if known is None:
+            known = origin.file.resolve().is_relative_to(self.root)
+            self._own_files[origin.file] = known
+        return known
+
 
 def parse_file(
-    file: Path, display: str, limits: Limits, locator: Locator, *, explicit: bool
+    file: Path,
+    display: str,
+    limits: Limits,
+    locator: Locator,
+    *,
+    explicit: bool,
+    per_document: Callable[[Document], Iterable[Finding]] | None = None,
 ) -> tuple[Parsed | None, list[Finding]]:
     """Load and validate one file.
 
@@ -177,6 +206,8 @@ def parse_file(
     ]
     result = validate_document(doc, kind)
     findings = loading + result.findings
+    if per_document is not None:
+        findings.extend(per_document(doc))
     if result.model is None:
         return None, findings
     return Parsed(display, file, kind, result.model, result.indices, result.invalid), findings
@@ -475,15 +506,25 @@ def load_named(
     return load_curriculum(target, limits)
 
 
+_CONFIG_ROOTS: dict[Path, Path | None] = {}
+
+
 def find_config_root(file: Path) -> Path | None:
     """Nearest folder at or above ``file`` holding a curriculum or repository config."""
-    folder = file.resolve().parent
+    start = file.resolve().parent
+    if start in _CONFIG_ROOTS:
+        return _CONFIG_ROOTS[start]
+    folder = start
+    found: Path | None = None
     while True:
         if any((folder / name).is_file() for name in CONFIG_NAMES):
-            return folder
+            found = folder
+            break
         if (folder / ".git").exists() or folder.parent == folder:
-            return None
+            break
         folder = folder.parent
+    _CONFIG_ROOTS[start] = found
+    return found
 
 
 def curriculum_for_needs(

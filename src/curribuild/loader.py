@@ -410,33 +410,112 @@ class _Builder:
         return value
 
     def _collection(self, parser: Any, start: Any, path: PathKey) -> Any:
-        """Build the collection opened by ``start``; iterative, bounded depth."""
+        """Build the collection opened by ``start``; iterative, bounded depth.
+
+        This loop is the hot path of every command: it handles the common
+        events inline and leaves the rare cases (tags, anchors, errors) to
+        helpers.
+        """
         max_depth = self.limits.max_depth
         track = self.track
         get = parser.get_event
+        scalar_event, map_start, seq_start = (
+            ev.ScalarEvent,
+            ev.MappingStartEvent,
+            ev.SequenceStartEvent,
+        )
+        map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
+        plain = self._plain
         self._check_node(start)
         if track:
             self.values[path] = _mark(start)
-        # Each frame: (container, path, pending key or None, key positions)
-        root: Any = {} if isinstance(start, ev.MappingStartEvent) else []
-        stack: list[tuple[Any, PathKey]] = [(root, path)]
-        pending: list[str | None] = [None]
-        key_marks: list[dict[str, Position] | None] = [{} if track else None]
+        root: Any = {} if isinstance(start, map_start) else []
+        # one frame per open collection: [container, is mapping, pending key, path, key marks]
+        frame: list[Any] = [root, type(root) is dict, None, path, {} if track else None]
+        stack: list[list[Any]] = [frame]
         while True:
             event = get()
             cls = type(event)
-            container, cpath = stack[-1]
-            is_map = type(container) is dict
-            if cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
+            container = frame[0]
+            if cls is map_end or cls is seq_end:
                 stack.pop()
-                pending.pop()
-                key_marks.pop()
                 if not stack:
                     return root
-                value = container
-                container, cpath = stack[-1]
-                is_map = type(container) is dict
-                self._store(container, cpath, pending, value, event)
+                frame = stack[-1]
+                if frame[1]:
+                    frame[0][frame[2]] = container
+                    frame[2] = None
+                else:
+                    frame[0].append(container)
+                continue
+            if cls is scalar_event:
+                if event.anchor is not None or event.tag is not None:
+                    self._check_node(event)
+                if frame[1]:
+                    key = frame[2]
+                    if key is None:  # this scalar is a key
+                        key = event.value
+                        if key == "<<" and event.implicit[0]:
+                            raise LoadError(
+                                "CB003",
+                                "merge keys (<<) are not supported",
+                                _mark(event),
+                                "write the merged fields out in full",
+                            )
+                        if key in container:
+                            self._duplicate(frame, key, event)
+                        else:
+                            container[key] = None  # reserve the slot so duplicates are caught
+                            if track:
+                                frame[4][key] = _mark(event)
+                                self.keys[(*frame[3], key)] = _mark(event)
+                        frame[2] = key
+                        continue
+                    if event.tag is not None:
+                        value = self._scalar(event)
+                    elif event.implicit[0]:
+                        value = plain(event.value, event)
+                    else:
+                        value = event.value
+                    if track:
+                        self.values[(*frame[3], key)] = _mark(event)
+                    container[key] = value
+                    frame[2] = None
+                else:
+                    if event.tag is not None:
+                        value = self._scalar(event)
+                    elif event.implicit[0]:
+                        value = plain(event.value, event)
+                    else:
+                        value = event.value
+                    if track:
+                        self.values[(*frame[3], len(container))] = _mark(event)
+                    container.append(value)
+                continue
+            if cls is map_start or cls is seq_start:
+                if frame[1] and frame[2] is None:
+                    raise LoadError(
+                        "CB001",
+                        "mapping keys must be plain text, not collections",
+                        _mark(event),
+                        "use a simple `name: value` key",
+                    )
+                if len(stack) >= max_depth:
+                    raise LoadError(
+                        "CB007",
+                        f"nesting is deeper than the limit of {max_depth} levels",
+                        _mark(event),
+                        "flatten the document",
+                    )
+                if event.anchor is not None or event.tag is not None:
+                    self._check_node(event)
+                child_path: PathKey = ()
+                if track:
+                    child_path = (*frame[3], frame[2] if frame[1] else len(container))
+                    self.values[child_path] = _mark(event)
+                child: Any = {} if cls is map_start else []
+                frame = [child, cls is map_start, None, child_path, {} if track else None]
+                stack.append(frame)
                 continue
             if cls is ev.AliasEvent:
                 raise LoadError(
@@ -445,86 +524,18 @@ class _Builder:
                     _mark(event),
                     "write the value out in full; anchors and aliases are not allowed",
                 )
-            if is_map and pending[-1] is None:
-                # a key
-                if cls is not ev.ScalarEvent:
-                    raise LoadError(
-                        "CB001",
-                        "mapping keys must be plain text, not collections",
-                        _mark(event),
-                        "use a simple `name: value` key",
-                    )
-                self._check_node(event)
-                key = event.value
-                if key == "<<" and event.implicit[0]:
-                    raise LoadError(
-                        "CB003",
-                        "merge keys (<<) are not supported",
-                        _mark(event),
-                        "write the merged fields out in full",
-                    )
-                if key in container:
-                    if not track:
-                        raise _NeedsPositions
-                    marks = key_marks[-1]
-                    assert marks is not None
-                    first = marks[key]
-                    self.problems.append(
-                        LoadError(
-                            "CB002",
-                            f"duplicate key {key!r} (first defined at line {first.line})",
-                            _mark(event),
-                            f"remove one of the two {key!r} keys (lines {first.line} and "
-                            f"{_mark(event).line})",
-                        )
-                    )
-                    pending[-1] = key
-                    continue
-                container[key] = None  # reserve the slot so duplicates are caught
-                pending[-1] = key
-                if track:
-                    marks = key_marks[-1]
-                    assert marks is not None
-                    marks[key] = _mark(event)
-                    self.keys[(*cpath, key)] = _mark(event)
-                continue
-            # a value (in a mapping, under the pending key; or a list item)
-            child_path: PathKey = (
-                (
-                    (*cpath, pending[-1]) if is_map else (*cpath, len(container))  # type: ignore[arg-type]
-                )
-                if track
-                else ()
-            )
-            if cls is ev.ScalarEvent:
-                self._check_node(event)
-                if track:
-                    self.values[child_path] = _mark(event)
-                self._store(container, cpath, pending, self._scalar(event), event)
-                continue
-            if cls is ev.MappingStartEvent or cls is ev.SequenceStartEvent:
-                if len(stack) >= max_depth:
-                    raise LoadError(
-                        "CB007",
-                        f"nesting is deeper than the limit of {max_depth} levels",
-                        _mark(event),
-                        "flatten the document",
-                    )
-                self._check_node(event)
-                if track:
-                    self.values[child_path] = _mark(event)
-                stack.append(({} if cls is ev.MappingStartEvent else [], child_path))
-                pending.append(None)
-                key_marks.append({} if track else None)
-                continue
             raise LoadError("CB001", "unexpected YAML structure", _mark(event))  # pragma: no cover
 
-    @staticmethod
-    def _store(
-        container: Any, cpath: PathKey, pending: list[str | None], value: Any, event: Any
-    ) -> None:
-        if type(container) is dict:
-            container[pending[-1]] = value
-            pending[-1] = None
-        else:
-            container.append(value)
+    def _duplicate(self, frame: list[Any], key: str, event: Any) -> None:
+        """A key seen twice in one mapping: recorded (the later value wins)."""
+        if not self.track:
+            raise _NeedsPositions
+        first: Position = frame[4][key]
+        self.problems.append(
+            LoadError(
+                "CB002",
+                f"duplicate key {key!r} (first defined at line {first.line})",
+                _mark(event),
+                f"remove one of the two {key!r} keys (lines {first.line} and {_mark(event).line})",
+            )
+        )

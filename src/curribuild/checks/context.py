@@ -14,20 +14,22 @@ class LintContext:
     documents: list[Parsed]
     locator: Locator
     extra_stigma_terms: tuple[StigmaTerm, ...] = field(default=())
+    _own_goals: list[tuple[str, Origin]] | None = None
 
     def own(self, origin: Origin | None) -> bool:
         """Whether ``origin`` is in the curriculum's own folder (not a base it extends)."""
-        if origin is None or self.cur.root is None:
-            return False
-        return origin.file.resolve().is_relative_to(self.cur.root)
+        return self.cur.owns(origin)
 
     def own_goals(self) -> list[tuple[str, Origin]]:
-        out = []
-        for gid in self.cur.goals:
-            origin = self.cur.origin("goal", gid)
-            if origin is not None and self.own(origin):
-                out.append((gid, origin))
-        return out
+        """The curriculum's own goals with their origins (computed once)."""
+        if self._own_goals is None:
+            out = []
+            for gid in self.cur.goals:
+                origin = self.cur.origin("goal", gid)
+                if origin is not None and self.own(origin):
+                    out.append((gid, origin))
+            self._own_goals = out
+        return self._own_goals
 
     def first_document(self, kind: str) -> Origin | None:
         for doc in self.documents:

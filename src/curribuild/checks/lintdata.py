@@ -50,20 +50,23 @@ def stigma_terms() -> tuple[StigmaTerm, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class StigmaPattern:
+class StigmaPatterns:
+    """All terms as one case-insensitive, word-bounded regex; group ``tN`` is term N."""
+
     regex: re.Pattern[str]
-    suggestion: str
+    suggestions: dict[str, str]
 
 
-def compile_terms(terms: tuple[StigmaTerm, ...]) -> list[StigmaPattern]:
-    """Each term's variants (``a|b``) as one case-insensitive, word-bounded pattern."""
-    out = []
-    for term in terms:
+def compile_terms(terms: tuple[StigmaTerm, ...]) -> StigmaPatterns:
+    """Each term's variants (``a|b``) become one alternative of a single pattern."""
+    groups = []
+    suggestions = {}
+    for number, term in enumerate(terms):
         variants = sorted(
             (v.strip() for v in term.term.split("|") if v.strip()), key=len, reverse=True
         )
         body = "|".join(r"\s+".join(re.escape(w) for w in v.split()) for v in variants)
-        out.append(
-            StigmaPattern(re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE), term.suggestion)
-        )
-    return out
+        groups.append(f"(?P<t{number}>{body})")
+        suggestions[f"t{number}"] = term.suggestion
+    pattern = rf"(?<!\w)(?:{'|'.join(groups)})(?!\w)" if groups else r"(?!x)x"
+    return StigmaPatterns(re.compile(pattern, re.IGNORECASE), suggestions)

@@ -15,9 +15,7 @@ from curribuild.suggest import closest, did_you_mean
 
 def _own(cur: Curriculum, origin: Origin | None) -> bool:
     """Whether an item belongs to the curriculum's own folder (not a base it extends)."""
-    if origin is None or cur.root is None:
-        return False
-    return origin.file.resolve().is_relative_to(cur.root)
+    return cur.owns(origin)
 
 
 def check_curriculum(cur: Curriculum) -> list[Finding]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from curribuild.checks.codes import LINTS, default_severity
-from curribuild.checks.codes.cb401 import check as stigma_check
+from curribuild.checks.codes.cb401 import check_document, patterns_for
 from curribuild.checks.context import LintContext
 from curribuild.checks.references import check_curriculum, check_needs
 from curribuild.curriculum import (
@@ -27,7 +27,7 @@ from curribuild.discovery import git_ignored, walk_yaml
 from curribuild.engine.ruletests import run_cases
 from curribuild.errors import UsageError, UserError
 from curribuild.findings import Finding, Severity
-from curribuild.loader import DEFAULT_LIMITS, Limits
+from curribuild.loader import DEFAULT_LIMITS, Document, Limits
 from curribuild.models.config import Config
 from curribuild.models.needs import Needs
 from curribuild.reporters.text import source_line
@@ -151,9 +151,20 @@ def run_check(options: CheckOptions) -> CheckResult:
     }
     documents = 0
     findings.extend(config_findings)
+    extra_terms = tuple(repo_config.stigma_terms) if repo_config else ()
+    patterns = patterns_for(extra_terms)
+
+    def per_document(doc: Document) -> Iterable[Finding]:
+        return check_document(doc, patterns)
+
     for file, explicit in files:
         parsed, problems = parse_file(
-            file, display_path(file), options.limits, locator, explicit=explicit
+            file,
+            display_path(file),
+            options.limits,
+            locator,
+            explicit=explicit,
+            per_document=per_document,
         )
         findings.extend(problems)
         if parsed is None:
@@ -165,7 +176,6 @@ def run_check(options: CheckOptions) -> CheckResult:
         root = find_config_root(file) or _fallback_root(file, fallback_roots)
         groups.setdefault(root, []).append(parsed)
     curricula: dict[Path, Curriculum] = {}
-    extra_terms = tuple(repo_config.stigma_terms) if repo_config else ()
     for root, parsed_docs in sorted(groups.items(), key=lambda item: item[0].as_posix()):
         cur, problems = build_curriculum(root, parsed_docs, locator, options.limits)
         curricula[root] = cur
@@ -178,9 +188,6 @@ def run_check(options: CheckOptions) -> CheckResult:
             findings.extend(lint.check(ctx))
     for parsed in needs_docs:
         findings.extend(_check_needs(parsed, curricula, locator, options.limits))
-    if needs_docs:
-        empty = Curriculum(name="needs", root=None, config=Config(kind="config"), locator=locator)
-        findings.extend(stigma_check(LintContext(empty, needs_docs, locator, extra_terms)))
     findings = apply_config(suppressed(findings), repo_config, options)
     return CheckResult(
         sorted(set(findings), key=lambda f: f.sort_key),

@@ -14,11 +14,18 @@ broken by catalogue order then id.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from curribuild.engine.conditions import Compiled, Env, compile_condition, conjuncts, getter
+from curribuild.engine.conditions import (
+    Compiled,
+    Env,
+    Predicate,
+    compile_condition,
+    conjuncts,
+    getter,
+)
 from curribuild.models.goals import Goal
 from curribuild.models.methods import Method
 from curribuild.models.needs import Needs
@@ -56,26 +63,78 @@ class Candidate:
         return not self.excluded_by
 
 
-@dataclass(slots=True)
 class Decision:
-    """The outcome of matching one goal, with everything needed to explain it."""
+    """The outcome of matching one goal, with everything needed to explain it.
 
-    goal: str
-    candidates: list[Candidate]
-    winner: str | None
-    reason: str
-    required: list[str] = field(default_factory=list)
+    Scores and exclusions are computed eagerly; the per-candidate lists of fired
+    rules are built only when asked for (explanations), so planning stays fast.
+    """
+
+    __slots__ = (
+        "_candidates",
+        "_excluded",
+        "_fired",
+        "_methods",
+        "_scores",
+        "goal",
+        "reason",
+        "required",
+        "winner",
+    )
+
+    def __init__(
+        self,
+        goal: str,
+        methods: Sequence[str],
+        scores: list[int],
+        excluded: dict[int, list[str]],
+        fired: list[tuple[tuple[Fired, ...], frozenset[int]]],
+        winner: str | None,
+        reason: str,
+        required: list[str],
+    ) -> None:
+        self.goal = goal
+        self._methods = methods
+        self._scores = scores
+        self._excluded = excluded
+        self._fired = fired
+        self._candidates: list[Candidate] | None = None
+        self.winner = winner
+        self.reason = reason
+        self.required = required
+
+    @property
+    def candidates(self) -> list[Candidate]:
+        """Every method of the catalogue with its score, exclusions and fired rules."""
+        if self._candidates is None:
+            cands = [
+                Candidate(method_id, self._scores[i], list(self._excluded.get(i, ())))
+                for i, method_id in enumerate(self._methods)
+            ]
+            for firings, indices in self._fired:
+                for index in sorted(indices):
+                    cands[index].fired.extend(firings)
+            self._candidates = cands
+        return self._candidates
 
     def candidate(self, method_id: str) -> Candidate | None:
         return next((c for c in self.candidates if c.method == method_id), None)
 
+    def score_of(self, method_id: str) -> int | None:
+        try:
+            return self._scores[list(self._methods).index(method_id)]
+        except ValueError:
+            return None
+
     @property
     def fired_rules(self) -> list[str]:
-        return sorted({f.rule for c in self.candidates for f in c.fired})
+        return sorted({fired.rule for firings, _ in self._fired for fired in firings})
 
     def winner_firings(self) -> list[Fired]:
-        chosen = self.candidate(self.winner) if self.winner else None
-        return list(chosen.fired) if chosen else []
+        if self.winner is None:
+            return []
+        index = list(self._methods).index(self.winner)
+        return [f for firings, indices in self._fired if index in indices for f in firings]
 
 
 @dataclass(slots=True)
@@ -136,7 +195,7 @@ def base_env(needs: Needs) -> Env:
 
 
 def _freeze(value: Any) -> Any:
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return tuple(_freeze(v) for v in value)
     return value
 
@@ -158,11 +217,25 @@ class Matcher:
         return Prepared(self, needs)
 
 
+_FIELD_BITS = 40
+_FIELD_MASK = (1 << _FIELD_BITS) - 1
+_OFFSET = 1 << (_FIELD_BITS - 1)
+
+
 class Prepared:
-    """A matcher with the needs-only and method-only parts evaluated."""
+    """A matcher with the needs-only and method-only parts evaluated.
+
+    Per goal, only goal-only parts are evaluated; parts that read both goal and
+    method are evaluated once per method for each distinct combination of the
+    goal facts they read, and the set of methods they hold for is memoised.
+    Scores of all candidates are summed at once: each method's score is a
+    fixed-width field of one integer, so a rule adds its score to every method
+    it holds for in a single addition.
+    """
 
     def __init__(self, matcher: Matcher, needs: Needs) -> None:
         self.methods = matcher.methods
+        self.method_ids = [m.id for m in self.methods]
         self.env = base_env(needs)
         env = dict(self.env)
         self.active: list[tuple[_CompiledRule, frozenset[int]]] = []
@@ -177,84 +250,187 @@ class Prepared:
             env.pop("method", None)
             if ok:
                 self.active.append((rule, frozenset(ok)))
-        self._memo: dict[tuple[int, int, Any, int], bool] = {}
-        self._goal_getters = {
-            id(part): tuple(getter(p) for p in part.goal_paths)
+        self._memo: dict[tuple[int, int, Any], frozenset[int]] = {}
+        self._goal_getters = [
+            [tuple(getter(p) for p in part.goal_paths) for part in rule.pair]
             for rule, _ in self.active
-            for part in rule.pair
-        }
+        ]
+        self._scores = [
+            sum(int(f.value) for f in rule.firings if f.effect == "score")
+            for rule, _ in self.active
+        ]
+        self._spreads: dict[frozenset[int], int] = {}
+        self._base = sum(_OFFSET << (i * _FIELD_BITS) for i in range(len(self.methods)))
+        self._goal_tests: list[Predicate | None] = [_all_of(rule.goal) for rule, _ in self.active]
+        self._key = _key_function(
+            part for rule, _ in self.active for part in (*rule.goal, *rule.pair)
+        )
+        self._decisions: dict[Any, tuple[Any, ...]] = {}
+        gating = [
+            index for index, (rule, _) in enumerate(self.active) if rule.excludes or rule.requires
+        ]
+        self._gating = gating
+        self._eligible_key = _key_function(
+            part
+            for index in gating
+            for part in (*self.active[index][0].goal, *self.active[index][0].pair)
+        )
+        self._eligible: dict[Any, bool] = {}
+
+    def _spread(self, indices: frozenset[int]) -> int:
+        spread = self._spreads.get(indices)
+        if spread is None:
+            spread = sum(1 << (i * _FIELD_BITS) for i in indices)
+            self._spreads[indices] = spread
+        return spread
+
+    def _holds(self, rule_index: int, env: Env) -> frozenset[int]:
+        """The methods a rule fires for, for the goal in ``env``."""
+        rule, method_ok = self.active[rule_index]
+        goal_test = self._goal_tests[rule_index]
+        if goal_test is not None and not goal_test(env):
+            return _EMPTY
+        holds = method_ok
+        for part_index, part in enumerate(rule.pair):
+            holds = holds & self._pair_methods(rule_index, part_index, part, method_ok, env)
+            if not holds:
+                return _EMPTY
+        return holds
+
+    def eligible(self, goal: Goal) -> bool:
+        """Whether any method is eligible for ``goal`` (only excluding rules are evaluated)."""
+        env = dict(self.env)
+        env["goal"] = goal
+        key = self._eligible_key(env)
+        hit = self._eligible.get(key)
+        if hit is None:
+            out: set[int] = set(range(len(self.methods)))
+            for rule_index in self._gating:
+                rule = self.active[rule_index][0]
+                holds = self._holds(rule_index, env)
+                if rule.excludes:
+                    out -= holds
+                if rule.requires and holds:
+                    out &= {i for i, m in enumerate(self.method_ids) if m in rule.requires}
+            hit = bool(out)
+            self._eligible[key] = hit
+        return hit
 
     def decide(self, goal: Goal) -> Decision:
         env = dict(self.env)
         env["goal"] = goal
-        candidates = [Candidate(m.id) for m in self.methods]
+        key = self._key(env)
+        cached = self._decisions.get(key)
+        if cached is None:
+            cached = self._evaluate(env)
+            self._decisions[key] = cached
+        scores, excluded, fired, allowed, winner, reason = cached
+        return Decision(goal.id, self.method_ids, scores, excluded, fired, winner, reason, allowed)
+
+    def _evaluate(self, env: Env) -> tuple[Any, ...]:
+        total = self._base
+        excluded: dict[int, list[str]] = {}
+        fired: list[tuple[tuple[Fired, ...], frozenset[int]]] = []
         required: list[tuple[str, set[str]]] = []
-        for rule_index, (rule, method_ok) in enumerate(self.active):
-            if not all(part.test(env) for part in rule.goal):
+        for rule_index, (rule, _) in enumerate(self.active):
+            holds = self._holds(rule_index, env)
+            if not holds:
                 continue
-            keys = [
-                _freeze(tuple(get(env) for get in self._goal_getters[id(part)]))
-                for part in rule.pair
-            ]
-            for index in method_ok:
-                if rule.pair and not self._pair_holds(rule_index, rule, keys, index, env):
-                    continue
-                candidate = candidates[index]
-                candidate.fired.extend(rule.firings)
-                for fired in rule.firings:
-                    if fired.effect == "score":
-                        candidate.score += int(fired.value)
-                if rule.excludes:
-                    candidate.excluded_by.append(rule.rule.id)
-                if rule.requires and not any(r[0] == rule.rule.id for r in required):
-                    required.append((rule.rule.id, set(rule.requires)))
+            fired.append((rule.firings, holds))
+            score = self._scores[rule_index]
+            if score:
+                total += score * self._spread(holds)
+            if rule.excludes:
+                for index in holds:
+                    excluded.setdefault(index, []).append(rule.rule.id)
+            if rule.requires and not any(r[0] == rule.rule.id for r in required):
+                required.append((rule.rule.id, set(rule.requires)))
         allowed: set[str] | None = None
-        for _, methods in required:
-            allowed = methods if allowed is None else allowed & methods
+        for _, wanted in required:
+            allowed = wanted if allowed is None else allowed & wanted
         if allowed is not None:
             by = ", ".join(rule_id for rule_id, _ in required)
-            for candidate in candidates:
-                if candidate.method not in allowed:
-                    candidate.excluded_by.append(f"{by} (requires another method)")
-        return _decide(goal.id, candidates, sorted(allowed) if allowed is not None else [])
+            for index, method_id in enumerate(self.method_ids):
+                if method_id not in allowed:
+                    excluded.setdefault(index, []).append(f"{by} (requires another method)")
+        scores = [
+            ((total >> (i * _FIELD_BITS)) & _FIELD_MASK) - _OFFSET for i in range(len(self.methods))
+        ]
+        winner, reason = _winner(self.method_ids, scores, excluded)
+        return (
+            scores,
+            excluded,
+            fired,
+            sorted(allowed) if allowed is not None else [],
+            winner,
+            reason,
+        )
 
-    def _pair_holds(
-        self, rule_index: int, rule: _CompiledRule, keys: list[Any], index: int, env: Env
-    ) -> bool:
-        env["method"] = self.methods[index]
-        for part_index, part in enumerate(rule.pair):
-            memo_key = (rule_index, part_index, keys[part_index], index)
-            hit = self._memo.get(memo_key)
-            if hit is None:
-                hit = part.test(env)
-                self._memo[memo_key] = hit
-            if not hit:
-                return False
-        return True
+    def _pair_methods(
+        self, rule_index: int, part_index: int, part: Compiled, method_ok: frozenset[int], env: Env
+    ) -> frozenset[int]:
+        key = _freeze(tuple(get(env) for get in self._goal_getters[rule_index][part_index]))
+        memo_key = (rule_index, part_index, key)
+        hit = self._memo.get(memo_key)
+        if hit is None:
+            passing = []
+            for index in method_ok:
+                env["method"] = self.methods[index]
+                if part.test(env):
+                    passing.append(index)
+            env.pop("method", None)
+            hit = frozenset(passing)
+            self._memo[memo_key] = hit
+        return hit
 
 
-def _decide(goal_id: str, candidates: list[Candidate], required: list[str]) -> Decision:
-    order = {c.method: i for i, c in enumerate(candidates)}
-    eligible = sorted(
-        (c for c in candidates if c.eligible), key=lambda c: (-c.score, order[c.method], c.method)
+_EMPTY: frozenset[int] = frozenset()
+
+
+def _all_of(parts: Sequence[Compiled]) -> Predicate | None:
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0].test
+    tests = tuple(p.test for p in parts)
+    return lambda env: all(t(env) for t in tests)
+
+
+def _key_function(parts: Iterable[Compiled]) -> Callable[[Env], Any]:
+    """A function giving the values of every goal fact ``parts`` read: goals with equal
+    keys get equal decisions."""
+    paths = sorted({path for part in parts for path in part.goal_paths})
+    getters = tuple(getter(p) for p in paths)
+    return lambda env: _freeze(tuple(get(env) for get in getters))
+
+
+def _winner(
+    methods: Sequence[str], scores: list[int], excluded: dict[int, list[str]]
+) -> tuple[str | None, str]:
+    best = runner = -1
+    eligible = 0
+    for index in range(len(methods)):  # catalogue order: the first of equal scores wins
+        if index in excluded:
+            continue
+        eligible += 1
+        if best < 0 or scores[index] > scores[best]:
+            best, runner = index, best
+        elif runner < 0 or scores[index] > scores[runner]:
+            runner = index
+    if best < 0:
+        parts = [f"{m} excluded by {', '.join(excluded.get(i, []))}" for i, m in enumerate(methods)]
+        return None, "no eligible method: " + (
+            "; ".join(parts) if parts else "the catalogue is empty"
+        )
+    name, top = methods[best], scores[best]
+    if eligible == 1 or runner < 0:
+        return name, f"{name} is the only eligible method (score {top})"
+    if scores[runner] < top:
+        return (
+            name,
+            f"{name} has the highest score ({top}), ahead of {methods[runner]} ({scores[runner]})",
+        )
+    return (
+        name,
+        f"{name} ties with {methods[runner]} on score {top} and comes first in the catalogue",
     )
-    if not eligible:
-        parts = [f"{c.method} excluded by {', '.join(c.excluded_by)}" for c in candidates]
-        reason = "no eligible method: " + ("; ".join(parts) if parts else "the catalogue is empty")
-        return Decision(goal_id, candidates, None, reason, required)
-    best = eligible[0]
-    if len(eligible) == 1:
-        reason = f"{best.method} is the only eligible method (score {best.score})"
-    else:
-        runner = eligible[1]
-        if runner.score < best.score:
-            reason = (
-                f"{best.method} has the highest score ({best.score}), ahead of "
-                f"{runner.method} ({runner.score})"
-            )
-        else:
-            reason = (
-                f"{best.method} ties with {runner.method} on score {best.score} and comes "
-                "first in the catalogue"
-            )
-    return Decision(goal_id, candidates, best.method, reason, required)

@@ -44,7 +44,7 @@ def run_cases(cur: Curriculum, only_own: bool = True) -> list[Finding]:
     matcher = Matcher(cur.rules.values(), list(cur.methods.values()))
     programme = ProgrammeRules.compile(cur.rules.values())
     for case, origin in cur.cases:
-        if only_own and (cur.root is None or not origin.file.resolve().is_relative_to(cur.root)):
+        if only_own and not cur.owns(origin):
             continue
         findings.extend(_run_case(cur, matcher, programme, case, origin))
     return findings

@@ -33,7 +33,7 @@ class Gap(Model):
 
 class Constraints(Model):
     delivery: Delivery = "in-person"
-    days: Annotated[int, Field(gt=0, le=60)] = 1
+    days: Annotated[int, Field(gt=0, le=366)] = 1
     start_date: IsoDate | None = None
     day_start: ClockTime = dt.time(9, 0)
     day_end: ClockTime = dt.time(17, 0)

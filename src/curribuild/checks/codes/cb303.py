@@ -58,12 +58,12 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     ]
     for gid, origin in own:
         goal = ctx.cur.goals[gid]
-        decisions = [p.decide(goal) for p in prepared]
-        if any(d.winner for d in decisions):
+        if any(p.eligible(goal) for p in prepared):
             continue
+        reason = prepared[0].decide(goal).reason
         yield ctx.locator.finding(
             CODE,
-            f"goal {gid!r} has no eligible method under any delivery mode: {decisions[0].reason}",
+            f"goal {gid!r} has no eligible method under any delivery mode: {reason}",
             origin,
             ("id",),
             fix="add a method that fits the goal's domain and Bloom level, or restate the goal",

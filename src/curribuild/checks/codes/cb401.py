@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
-from curribuild.checks.context import LintContext
-from curribuild.checks.lintdata import StigmaPattern, compile_terms, stigma_terms
-from curribuild.curriculum import Origin
+from curribuild.checks.lintdata import StigmaPatterns, compile_terms, stigma_terms
 from curribuild.findings import Finding, Position, Severity
 from curribuild.loader import Document
+from curribuild.models.config import StigmaTerm
 
 CODE = "CB401"
 NAME = "stigmatising-language"
@@ -77,34 +77,38 @@ def _position(doc: Document, path: tuple[str | int, ...], match_text: str, skip:
     return start
 
 
-def scan_text(text: str, patterns: list[StigmaPattern]) -> Iterator[tuple[re.Match[str], str]]:
-    quoted = [m.span() for m in _QUOTED.finditer(text)]
-    for pattern in patterns:
-        for hit in pattern.regex.finditer(text):
-            if any(a <= hit.start() and hit.end() <= b for a, b in quoted):
-                continue
-            yield hit, pattern.suggestion
-
-
-def check(ctx: LintContext) -> Iterator[Finding]:
-    patterns = compile_terms(stigma_terms() + ctx.extra_stigma_terms)
-    for parsed in ctx.documents:
-        doc = ctx.locator.document(parsed.file)
-        if doc is None:
+def scan_text(text: str, patterns: StigmaPatterns) -> Iterator[tuple[re.Match[str], str]]:
+    """Stigmatising terms in ``text`` outside quotation marks, with their suggestions."""
+    quoted: list[tuple[int, int]] | None = None
+    for hit in patterns.regex.finditer(text):
+        if quoted is None:
+            quoted = [m.span() for m in _QUOTED.finditer(text)]
+        if any(a <= hit.start() and hit.end() <= b for a, b in quoted):
             continue
-        origin = Origin(parsed.path, parsed.file, ())
-        for path, text in _strings(doc.data):
-            for hit, suggestion in sorted(scan_text(text, patterns), key=lambda h: h[0].start()):
-                found = hit.group()
-                key = found.lower()
-                earlier = len(re.findall(re.escape(key), text[: hit.start()].lower()))
-                pos = _position(doc, path, found, earlier)
-                yield Finding(
-                    CODE,
-                    f"stigmatising wording {found!r}; write {suggestion!r} instead",
-                    origin.path,
-                    pos.line,
-                    pos.col,
-                    severity=DEFAULT_SEVERITY,
-                    fix=suggestion,
-                )
+        yield hit, patterns.suggestions[hit.lastgroup or ""]
+
+
+@cache
+def patterns_for(extra: tuple[StigmaTerm, ...] = ()) -> StigmaPatterns:
+    """The bundled terms plus a repository's extra ones, compiled once."""
+    return compile_terms(stigma_terms() + extra)
+
+
+def check_document(doc: Document, patterns: StigmaPatterns) -> Iterator[Finding]:
+    """Stigmatising wording in one loaded document (run as files stream by)."""
+    if patterns.regex.search(doc.text) is None:
+        return  # most files have no hit at all: one scan of the raw text
+    for path, text in _strings(doc.data):
+        for hit, suggestion in scan_text(text, patterns):
+            found = hit.group()
+            earlier = len(re.findall(re.escape(found.lower()), text[: hit.start()].lower()))
+            pos = _position(doc, path, found, earlier)
+            yield Finding(
+                CODE,
+                f"stigmatising wording {found!r}; write {suggestion!r} instead",
+                doc.path,
+                pos.line,
+                pos.col,
+                severity=DEFAULT_SEVERITY,
+                fix=suggestion,
+            )

@@ -1,0 +1,328 @@
+"""Benchmarks for curribuild's performance targets (DESIGN.md section 11), as ratios.
+
+    python benchmarks/run.py            # full run (a few minutes)
+    python benchmarks/run.py --quick    # small inputs: keeps the script working in CI
+    python benchmarks/run.py --peers    # also compare with check-jsonschema and yamllint
+
+Inputs are generated with a fixed seed into a temporary folder. Each measurement
+runs several times in a fresh process and the median is reported. The script
+exits non-zero when a target is missed (except with --quick, where timings on
+tiny inputs say nothing and only crashes fail).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import venv
+from dataclasses import dataclass
+from pathlib import Path
+
+SEED = 20271115
+PY = sys.executable
+DOMAINS = ("knowledge", "skills", "attitudes")
+BLOOM = ("remember", "understand", "apply", "analyse", "evaluate", "create")
+TYPES = ("acquisition", "inquiry", "practice", "production", "discussion", "collaboration")
+MODES = ("in-person", "online", "hybrid")
+PERSPECTIVES = ("clinical", "forensic", "counter-terrorism")
+TOPICS = tuple(f"topic-{i}" for i in range(40))
+VERBS = {"remember": "List", "understand": "Explain", "apply": "Apply", "analyse": "Analyse"}
+CONFIG = """kind: config
+name: bench
+planning:
+  evaluation_defaults:
+    knowledge: {level: learning, instrument: quiz}
+    skills: {level: behaviour, instrument: observation}
+    attitudes: {level: learning, instrument: self-assessment}
+"""
+
+
+@dataclass
+class Target:
+    name: str
+    ratio: float
+    limit: float
+    kind: str = "max"  # max: ratio <= limit; min: ratio >= limit
+
+    @property
+    def met(self) -> bool:
+        return self.ratio <= self.limit if self.kind == "max" else self.ratio >= self.limit
+
+
+def goals_file(rng: random.Random, index: int, per_file: int = 20) -> str:
+    lines = ["kind: goals", "goals:"]
+    for j in range(per_file):
+        gid = f"g{index}-{j}"
+        bloom = rng.choice(BLOOM[:4])
+        lines += [
+            f"  - id: {gid}",
+            f"    title: Generated goal {index}.{j}",
+            f"    statement: {VERBS[bloom]} how practice {index}.{j} supports trust with clients.",
+            f"    domain: {rng.choice(DOMAINS)}",
+            f"    bloom: {bloom}",
+            f"    perspectives: [{rng.choice(PERSPECTIVES)}]",
+            f"    topics: [{rng.choice(TOPICS)}]",
+            f"    priority: {rng.choice(('core', 'recommended', 'optional')) if j == 0 else 'recommended'}",
+            f"    minutes: {rng.choice((30, 45, 60, 90))}",
+            f"    requires: [g{index}-{j - 1}]" if j else "    requires: []",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def methods_file(rng: random.Random, count: int = 60) -> str:
+    lines = ["kind: methods", "methods:"]
+    for i in range(count):
+        low = rng.randrange(0, 4)
+        lines += [
+            f"  - id: m{i}",
+            f"    name: Method {i}",
+            f"    learning_type: {TYPES[i % len(TYPES)]}",
+            f"    domains: [{', '.join(sorted(set(rng.sample(DOMAINS, rng.randint(1, 3)))))}]",
+            f"    bloom: {{min: {BLOOM[low]}, max: {BLOOM[min(5, low + rng.randint(1, 3))]}}}",
+            f"    delivery: [{', '.join(sorted(set(rng.sample(MODES, rng.randint(1, 3)))))}]",
+            "    participants: {min: 2, max: 40}",
+            f"    minutes: {{min: 20, max: {rng.choice((60, 90, 120))}}}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def rules_file(rng: random.Random, count: int = 150) -> str:
+    lines = ["kind: rules", "rules:"]
+    for i in range(count):
+        shape = i % 5
+        if shape == 0:
+            when = f"{{fact: goal.domain, eq: {rng.choice(DOMAINS)}}}"
+        elif shape == 1:
+            when = f"{{all: [{{fact: goal.domain, eq: {rng.choice(DOMAINS)}}}, {{fact: method.learning_type, eq: {rng.choice(TYPES)}}}]}}"
+        elif shape == 2:
+            when = f"{{fact: method.learning_type, in: [{rng.choice(TYPES)}, {rng.choice(TYPES)}]}}"
+        elif shape == 3:
+            when = f"{{all: [{{fact: goal.topics, contains: {rng.choice(TOPICS)}}}, {{fact: method.minutes.max, gte: {{fact: goal.minutes}}}}]}}"
+        else:
+            when = "{any: [{fact: needs.audience.experience, eq: none}, {fact: goal.bloom, gte: {fact: method.bloom.min}}]}"
+        lines += [
+            f"  - id: r{i}",
+            f"    description: Generated rule {i}.",
+            "    source: benchmark",
+            f"    when: {when}",
+            f"    then: {{score: {rng.choice((-2, -1, 1, 2, 3))}}}",
+        ]
+    lines += [
+        "  - id: follow-up",
+        "    description: Follow-up after every training.",
+        "    scope: programme",
+        "    then: {add_session: {session: follow-up, title: Follow-up, method: m0, minutes: 120, weeks_after: 8}}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def needs_file(rng: random.Random, goals: int, days: int) -> str:
+    gaps = "\n".join(
+        f"  - {{topic: {t}, priority: {rng.choice(('high', 'medium', 'low'))}}}"
+        for t in TOPICS[:20]
+    )
+    return f"""kind: needs
+id: bench
+title: Benchmark programme
+audience: {{experience: basic, participants: 16}}
+gaps:
+{gaps}
+constraints:
+  delivery: in-person
+  days: {days}
+  day_start: "08:00"
+  day_end: "20:00"
+  lunch_minutes: 45
+  max_block_minutes: 120
+  break_minutes: 10
+"""
+
+
+def make_repo(root: Path, files: int) -> Path:
+    rng = random.Random(SEED)
+    repo = root / f"repo-{files}"
+    if repo.exists():
+        return repo
+    (repo / "goals").mkdir(parents=True)
+    (repo / "curriculum.yaml").write_text(CONFIG)
+    (repo / "methods.yaml").write_text(methods_file(rng))
+    (repo / "rules.yaml").write_text(rules_file(rng))
+    for i in range(files):
+        (repo / "goals" / f"goals-{i:04d}.yaml").write_text(goals_file(rng, i))
+    days = min(366, max(1, files * 20 * 60 // 600))
+    (repo / "needs.yaml").write_text(needs_file(rng, files * 20, days=days))
+    return repo
+
+
+def timed(cmd: list[str], runs: int, cwd: Path | None = None) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(cmd, cwd=cwd, capture_output=True, check=False)
+        samples.append(time.perf_counter() - start)
+        if done.returncode not in (0, 1):
+            sys.stderr.write(done.stderr.decode(errors="replace")[-2000:])
+            raise SystemExit(f"command failed ({done.returncode}): {' '.join(cmd)}")
+    return statistics.median(samples)
+
+
+def peak_rss_kib(cmd: list[str], cwd: Path | None = None) -> int:
+    probe = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run(
+        [PY, "-c", probe, *cmd], cwd=cwd, capture_output=True, text=True, check=True
+    )
+    return int(out.stdout.strip())
+
+
+def curribuild(*args: str) -> list[str]:
+    return [PY, "-m", "curribuild", *args]
+
+
+def yaml_floor_script(folder: Path) -> list[str]:
+    code = (
+        "import sys, pathlib, yaml\n"
+        "for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.yaml')):\n"
+        "    yaml.load(p.read_text(), Loader=yaml.CSafeLoader)\n"
+    )
+    return [PY, "-c", code, str(folder)]
+
+
+def peers(tmp: Path) -> Path | None:
+    """A virtualenv with check-jsonschema and yamllint, or None when it cannot be made."""
+    env = tmp / "peers"
+    try:
+        venv.create(env, with_pip=True)
+        subprocess.run(
+            [str(env / "bin" / "pip"), "install", "--quiet", "check-jsonschema", "yamllint"],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        print(f"  peers skipped: could not install check-jsonschema/yamllint ({exc})")
+        return None
+    return env
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small inputs, no timing verdicts")
+    parser.add_argument(
+        "--peers", action="store_true", help="compare with check-jsonschema and yamllint"
+    )
+    parser.add_argument(
+        "--runs", type=int, default=0, help="runs per measurement (default 5, quick 1)"
+    )
+    args = parser.parse_args()
+    runs = args.runs or (1 if args.quick else 5)
+    files_big, files_small = (10, 5) if args.quick else (1000, 250)
+    plan_goals = (100, 200) if args.quick else (2000, 4000)
+    targets: list[Target] = []
+    tmp = Path(tempfile.mkdtemp(prefix="curribuild-bench-"))
+    try:
+        print(
+            f"curribuild benchmarks ({'quick' if args.quick else 'full'}, {runs} run(s) each, median)"
+        )
+        # start-up
+        base = timed([PY, "-c", "import typer"], runs * 2)
+        version = timed(curribuild("--version"), runs * 2)
+        helptime = timed(curribuild("--help"), runs * 2)
+        targets.append(Target("--version vs import typer", version / base, 1.3))
+        targets.append(Target("--help vs import typer", helptime / base, 1.3))
+        # check at the YAML floor
+        big = make_repo(tmp, files_big)
+        small = make_repo(tmp, files_small)
+        floor = timed(yaml_floor_script(big), runs)
+        check = timed(curribuild("check", str(big), "--format", "json"), runs)
+        targets.append(
+            Target(f"check {files_big} goals files vs CSafeLoader load", check / floor, 1.6)
+        )
+        rss_small = peak_rss_kib(curribuild("check", str(small), "--format", "json"))
+        rss_big = peak_rss_kib(curribuild("check", str(big), "--format", "json"))
+        targets.append(
+            Target(f"peak RSS check {files_big} vs {files_small} files", rss_big / rss_small, 1.5)
+        )
+        if args.peers:
+            env = peers(tmp)
+            if env is not None:
+                schema_dir = tmp / "schemas"
+                subprocess.run(
+                    curribuild("schema", "-o", str(schema_dir)), check=True, capture_output=True
+                )
+                goal_files = sorted(str(p) for p in (big / "goals").glob("*.yaml"))
+                cj = timed(
+                    [
+                        str(env / "bin" / "check-jsonschema"),
+                        "--schemafile",
+                        str(schema_dir / "goals.schema.json"),
+                        *goal_files,
+                    ],
+                    max(1, runs // 2),
+                )
+                yl = timed(
+                    [str(env / "bin" / "yamllint"), "-d", "relaxed", str(big / "goals")],
+                    max(1, runs // 2),
+                )
+                targets.append(Target("check-jsonschema time / check time", cj / check, 10, "min"))
+                targets.append(Target("yamllint time / check time", yl / check, 10, "min"))
+        # plan: versus check, and linearity
+        plan_times = {}
+        for goals in plan_goals:
+            repo = make_repo(tmp, goals // 20)
+            out = tmp / f"plan-{goals}.json"
+            plan_times[goals] = timed(
+                curribuild("plan", str(repo / "needs.yaml"), "-o", str(out), "--color", "never"),
+                runs,
+            )
+            if goals == plan_goals[0]:
+                check_same = timed(curribuild("check", str(repo), "--format", "json"), runs)
+                targets.append(
+                    Target(
+                        f"plan {goals} goals vs check of the same",
+                        plan_times[goals] / check_same,
+                        2.0,
+                    )
+                )
+                render = timed(
+                    curribuild(
+                        "render", "--plan", str(out), "--format", "html", "-o", str(tmp / "p.html")
+                    ),
+                    runs,
+                )
+                targets.append(
+                    Target(f"render html vs plan ({goals} goals)", render / plan_times[goals], 1.0)
+                )
+        a, b = plan_goals
+        targets.append(
+            Target(f"plan {b} vs {a} goals (linearity)", plan_times[b] / plan_times[a], 2.3)
+        )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    width = max(len(t.name) for t in targets)
+    failed = 0
+    for t in targets:
+        sign = "<=" if t.kind == "max" else ">="
+        verdict = "ok" if t.met else "MISSED"
+        failed += not t.met
+        print(f"  {t.name:<{width}}  {t.ratio:6.2f}x  (target {sign} {t.limit}x)  {verdict}")
+    print(json.dumps({t.name: round(t.ratio, 3) for t in targets}, sort_keys=True))
+    if args.quick:
+        print("quick mode: ratios on tiny inputs are not judged")
+        return 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("NO_COLOR", "1")
+    raise SystemExit(main())
