@@ -62,6 +62,7 @@ def goals_file(rng: random.Random, index: int, per_file: int = 20) -> str:
     for j in range(per_file):
         gid = f"g{index}-{j}"
         bloom = rng.choice(BLOOM[:4])
+        priority = rng.choice(("core", "recommended", "optional")) if j == 0 else "recommended"
         lines += [
             f"  - id: {gid}",
             f"    title: Generated goal {index}.{j}",
@@ -70,7 +71,7 @@ def goals_file(rng: random.Random, index: int, per_file: int = 20) -> str:
             f"    bloom: {bloom}",
             f"    perspectives: [{rng.choice(PERSPECTIVES)}]",
             f"    topics: [{rng.choice(TOPICS)}]",
-            f"    priority: {rng.choice(('core', 'recommended', 'optional')) if j == 0 else 'recommended'}",
+            f"    priority: {priority}",
             f"    minutes: {rng.choice((30, 45, 60, 90))}",
             f"    requires: [g{index}-{j - 1}]" if j else "    requires: []",
         ]
@@ -98,16 +99,26 @@ def rules_file(rng: random.Random, count: int = 150) -> str:
     lines = ["kind: rules", "rules:"]
     for i in range(count):
         shape = i % 5
+        domain, kind, topic = rng.choice(DOMAINS), rng.choice(TYPES), rng.choice(TOPICS)
         if shape == 0:
             when = f"{{fact: goal.domain, eq: {rng.choice(DOMAINS)}}}"
         elif shape == 1:
-            when = f"{{all: [{{fact: goal.domain, eq: {rng.choice(DOMAINS)}}}, {{fact: method.learning_type, eq: {rng.choice(TYPES)}}}]}}"
+            when = (
+                f"{{all: [{{fact: goal.domain, eq: {domain}}}, "
+                f"{{fact: method.learning_type, eq: {kind}}}]}}"
+            )
         elif shape == 2:
             when = f"{{fact: method.learning_type, in: [{rng.choice(TYPES)}, {rng.choice(TYPES)}]}}"
         elif shape == 3:
-            when = f"{{all: [{{fact: goal.topics, contains: {rng.choice(TOPICS)}}}, {{fact: method.minutes.max, gte: {{fact: goal.minutes}}}}]}}"
+            when = (
+                f"{{all: [{{fact: goal.topics, contains: {topic}}}, "
+                "{fact: method.minutes.max, gte: {fact: goal.minutes}}]}"
+            )
         else:
-            when = "{any: [{fact: needs.audience.experience, eq: none}, {fact: goal.bloom, gte: {fact: method.bloom.min}}]}"
+            when = (
+                "{any: [{fact: needs.audience.experience, eq: none}, "
+                "{fact: goal.bloom, gte: {fact: method.bloom.min}}]}"
+            )
         lines += [
             f"  - id: r{i}",
             f"    description: Generated rule {i}.",
@@ -119,7 +130,8 @@ def rules_file(rng: random.Random, count: int = 150) -> str:
         "  - id: follow-up",
         "    description: Follow-up after every training.",
         "    scope: programme",
-        "    then: {add_session: {session: follow-up, title: Follow-up, method: m0, minutes: 120, weeks_after: 8}}",
+        "    then: {add_session: {session: follow-up, title: Follow-up, method: m0,"
+        " minutes: 120, weeks_after: 8}}",
     ]
     return "\n".join(lines) + "\n"
 
@@ -231,9 +243,8 @@ def main() -> int:
     targets: list[Target] = []
     tmp = Path(tempfile.mkdtemp(prefix="curribuild-bench-"))
     try:
-        print(
-            f"curribuild benchmarks ({'quick' if args.quick else 'full'}, {runs} run(s) each, median)"
-        )
+        mode = "quick" if args.quick else "full"
+        print(f"curribuild benchmarks ({mode}, {runs} run(s) each, median)")
         # start-up
         base = timed([PY, "-c", "import typer"], runs * 2)
         version = timed(curribuild("--version"), runs * 2)
