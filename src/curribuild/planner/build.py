@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from curribuild.curriculum import Curriculum
@@ -128,6 +129,7 @@ def _units(
                     rationale=rationale,
                     part=part + 1 if parts > 1 else None,
                     parts=parts if parts > 1 else None,
+                    requires=tuple(goal.requires),
                     debrief_minutes=debrief[1].minutes if with_debrief and debrief else 0,
                     debrief_title=debrief[1].title if with_debrief and debrief else "",
                     debrief_rule=debrief[0] if with_debrief and debrief else "",
@@ -185,11 +187,21 @@ def _drop_order(matched: list[_Matched]) -> list[_Matched]:
     """Droppable goals, first to drop first: low gap, then medium, then optional;
     later goals before earlier ones."""
     droppable = [(i, m) for i, m in enumerate(matched) if not m.selected.required]
-    droppable.sort(key=lambda pair: (pair[1].selected.drop_tier, -pair[0]))
+    droppable.sort(
+        key=lambda pair: (
+            pair[1].selected.drop_tier,
+            pair[1].selected.goal.priority != "optional",
+            -pair[0],
+        )
+    )
     return [m for _, m in droppable]
 
 
-_TIER_WHY = {0: "low-priority gap", 1: "medium-priority gap", 2: "optional goal"}
+_TIER_WHY = {
+    0: "low-priority gap",
+    1: "medium-priority gap",
+    2: "optional goal in a high-priority gap",
+}
 
 
 def build_plan(needs: Needs, cur: Curriculum) -> pm.Plan:
@@ -223,18 +235,21 @@ def build_plan(needs: Needs, cur: Curriculum) -> pm.Plan:
     )
 
     programme = ProgrammeRules.compile(cur.rules.values())
-    while True:
-        facts = programme_facts(matched, cur, needs)
+
+    def attempt(goals: list[_Matched]) -> _Attempt:
+        facts = programme_facts(goals, cur, needs)
         fired = programme.evaluate(needs, facts)
         debriefs = _session_rules(fired, "debrief")
         reflections = _session_rules(fired, "reflection")
         frames = _frames(needs, cur, reflections[0] if reflections else None)
-        units = _units(matched, cur, frames[0], debriefs[0] if debriefs else None)
+        units = _units(goals, cur, frames[0], debriefs[0] if debriefs else None)
         _check_units_fit(units, frames[0])
-        result = schedule(units, frames)
-        if not result.overflow:
-            break
-        matched = _drop_for_budget(matched, result, frames[0], dropped, needs)
+        return _Attempt(goals, fired, frames, schedule(units, frames))
+
+    best = attempt(matched)
+    if best.result.overflow:
+        best = _fit_budget(matched, best, attempt, dropped, needs)
+    matched, fired, frames, result = best.goals, best.fired, best.frames, best.result
 
     dates = teaching_dates(needs)
     days = _days(result, dates, needs)
@@ -343,8 +358,11 @@ def _without_dependants(
 
 def _check_units_fit(units: list[Unit], frame: DayFrame) -> None:
     capacity = min(frame.end - frame.start - frame.reflection_minutes, frame.teaching_cap)
+    totals: dict[str, int] = {}
     for unit in units:
-        need = unit_need(unit, frame)
+        totals[unit.goal] = totals.get(unit.goal, 0) + unit_need(unit, frame)
+    for unit in units:
+        need = totals[unit.goal]
         if need > capacity or unit.minutes > frame.teaching_cap:
             raise InfeasiblePlan(
                 f"session {unit.title!r} needs {need} minutes but a day holds at most "
@@ -360,50 +378,109 @@ def _check_units_fit(units: list[Unit], frame: DayFrame) -> None:
             )
 
 
-def _drop_for_budget(
+@dataclass(slots=True)
+class _Attempt:
+    goals: list[_Matched]
+    fired: list[Fired]
+    frames: list[DayFrame]
+    result: Schedule
+
+
+REFILL_TRIES = 12
+
+
+def _fit_budget(
     matched: list[_Matched],
-    result: Schedule,
-    frame: DayFrame,
+    first: _Attempt,
+    attempt: Callable[[list[_Matched]], _Attempt],
     dropped: list[pm.DroppedGoal],
     needs: Needs,
-) -> list[_Matched]:
-    overflow = sum(u.minutes + u.debrief_minutes for u in result.overflow)
+) -> _Attempt:
+    """Drop the fewest droppable goals (low gaps first, then medium, then optional) so
+    the programme fits, then put back any dropped goal that still fits."""
     order = _drop_order(matched)
-    if not order:
-        required = sum(m.minutes for m in matched)
-        available = available_minutes(frame, needs.constraints.days)
-        days_needed = math.ceil(required / max(1, available / max(1, needs.constraints.days)))
-        message = (
-            f"required goals need {required} minutes of teaching but {needs.constraints.days} "
-            f"day(s) hold about {available}"
-        )
-        raise InfeasiblePlan(
-            message,
-            [
-                Finding(
-                    "CB313",
-                    message,
-                    fix=f"set days to at least {days_needed}, lengthen the days, "
-                    "or lower some gap priorities from high to medium",
-                )
-            ],
-        )
-    freed = 0
-    gone: set[str] = set()
-    for m in order:
-        if freed >= overflow and gone:
+
+    def without(gone: set[str]) -> list[_Matched]:
+        return _prune(matched, gone)
+
+    def fits(k: int) -> _Attempt | None:
+        trial = attempt(without({m.selected.goal.id for m in order[:k]}))
+        return None if trial.result.overflow else trial
+
+    best: _Attempt | None = fits(len(order)) if order else None
+    if best is None:
+        required = [m for m in matched if m.selected.required]
+        _infeasible(required, first.frames[0], needs)
+    assert best is not None
+    low, high = 1, len(order)
+    while low < high:  # smallest prefix of the drop order that fits
+        mid = (low + high) // 2
+        trial = fits(mid)
+        if trial is None:
+            low = mid + 1
+        else:
+            high, best = mid, trial
+    if high < len(order):
+        best = fits(high) or best
+    gone = {m.selected.goal.id for m in order[:high]}
+    tries = 0
+    for candidate in reversed(order[:high]):  # most valuable first
+        if tries >= REFILL_TRIES:
             break
-        gone.add(m.selected.goal.id)
-        freed += m.minutes
-        dropped.append(
-            pm.DroppedGoal(
-                id=m.selected.goal.id,
-                title=m.selected.goal.title,
-                reason=f"over the time budget ({_TIER_WHY.get(m.selected.drop_tier, 'droppable')})",
+        gid = candidate.selected.goal.id
+        if any(r in gone for r in candidate.selected.goal.requires):
+            continue
+        tries += 1
+        trial = attempt(without(gone - {gid}))
+        if not trial.result.overflow:
+            gone.discard(gid)
+            best = trial
+    kept = {m.selected.goal.id for m in best.goals}
+    for m in matched:
+        gid = m.selected.goal.id
+        if gid in kept:
+            continue
+        if gid in gone:
+            why = _TIER_WHY.get(m.selected.drop_tier, "droppable")
+            reason = f"over the time budget ({why})"
+        else:
+            reason = "its prerequisite was dropped for time"
+        dropped.append(pm.DroppedGoal(id=gid, title=m.selected.goal.title, reason=reason))
+    return best
+
+
+def _prune(matched: list[_Matched], gone: set[str]) -> list[_Matched]:
+    """``matched`` without the ``gone`` goals and, transitively, their dependants."""
+    removed = set(gone)
+    kept = []
+    for m in matched:  # prerequisite order: one pass suffices
+        if m.selected.goal.id in removed or any(r in removed for r in m.selected.goal.requires):
+            removed.add(m.selected.goal.id)
+        else:
+            kept.append(m)
+    return kept
+
+
+def _infeasible(required: list[_Matched], frame: DayFrame, needs: Needs) -> None:
+    minutes = sum(m.minutes for m in required)
+    days = needs.constraints.days
+    available = available_minutes(frame, days)
+    days_needed = math.ceil(minutes / max(1, available / max(1, days)))
+    message = (
+        f"required goals need {minutes} minutes of teaching but {days} day(s) hold about "
+        f"{available}"
+    )
+    raise InfeasiblePlan(
+        message,
+        [
+            Finding(
+                "CB313",
+                message,
+                fix=f"set days to at least {max(days_needed, days + 1)}, lengthen the days, "
+                "or lower some gap priorities from high to medium",
             )
-        )
-    kept = [m for m in matched if m.selected.goal.id not in gone]
-    return _without_dependants(kept, gone, dropped, "its prerequisite was dropped for time")
+        ],
+    )
 
 
 def _days(result: Schedule, dates: list[dt.date | None], needs: Needs) -> list[pm.Day]:

@@ -1,4 +1,8 @@
-"""Step 2 of planning: prerequisites first, then gap priority, goal priority, curriculum order."""
+"""Step 2 of planning: prerequisites first, then gap priority, goal priority, curriculum order.
+
+Core goals rank with high-priority gaps (DESIGN.md orders by gap priority only,
+which put the essentials after every gap goal).
+"""
 
 from __future__ import annotations
 
@@ -22,9 +26,16 @@ def order_goals(selected: list[Selected]) -> list[Selected]:
         for req in reqs:
             dependants[req].append(gid)
 
+    high = GAP_PRIORITIES.index("high")
+
     def key(gid: str) -> tuple[int, int, int, str]:
+        # Core goals are the programme's foundations: they rank with high-gap goals,
+        # so they are not pushed behind every goal that meets a gap.
         s = by_id[gid]
-        gap = -(GAP_PRIORITIES.index(s.gap) + 1) if s.gap else 0
+        rank = GAP_PRIORITIES.index(s.gap) if s.gap else -1
+        if s.goal.priority == "core":
+            rank = max(rank, high)
+        gap = -(rank + 1)
         return (gap, -GOAL_PRIORITIES.index(s.goal.priority), index[gid], gid)
 
     ready = [key(gid) for gid, n in waiting.items() if n == 0]

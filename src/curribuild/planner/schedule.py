@@ -1,7 +1,9 @@
 """Step 4 of planning: placing sessions into days.
 
-Units are placed in order, greedily, one pass (linear in the number of
-units). Within a day:
+Units are placed in order, greedily. When the next unit does not fit in what
+is left of a day, a later one among the next few whose prerequisites are
+already placed may take the gap (first fit with a short look-ahead), so days
+do not end early; this stays linear in the number of units. Within a day:
 
 - teaching runs between ``day_start`` and ``day_end``; online days teach at
   most the curriculum's ``online_day_minutes``;
@@ -12,8 +14,8 @@ units). Within a day:
   the cursor is past that hour; a day that ends before lunch has none;
 - a debrief follows its sensitive session on the same day; a daily
   reflection, when the rules ask for one, closes each teaching day;
-- a unit never splits across days; goals longer than a block were already cut
-  into parts by the caller.
+- a unit never splits across days, and the parts of a goal that is longer
+  than a block (cut by the caller) stay on the same day.
 
 Units that do not fit in the days are returned as overflow for the budget step.
 """
@@ -39,6 +41,7 @@ class Unit:
     rationale: tuple[Rationale, ...]
     part: int | None = None
     parts: int | None = None
+    requires: tuple[str, ...] = ()
     debrief_minutes: int = 0
     debrief_title: str = ""
     debrief_rule: str = ""
@@ -141,7 +144,7 @@ class _Day:
         frame = self.frame
         if self.teaching + unit.minutes > frame.teaching_cap:
             return False
-        lunch = self._lunch_due(unit.minutes)
+        lunch = self._lunch_due(unit_need(unit, frame))
         cursor = self.cursor + (frame.lunch if lunch else 0)
         block = 0 if lunch else self.block
         pause = frame.break_minutes if block and block + unit.minutes > frame.max_block else 0
@@ -166,6 +169,16 @@ class _Day:
             self._add(unit.debrief_minutes, "debrief", unit.debrief_title, rule=unit.debrief_rule)
         return True
 
+    def try_place_group(self, units: list[Unit]) -> bool:
+        """Place all ``units`` on this day, or none of them."""
+        saved = (len(self.slots), self.cursor, self.block, self.teaching, self.lunch_done)
+        for unit in units:
+            if not self.try_place(unit):
+                count, self.cursor, self.block, self.teaching, self.lunch_done = saved
+                del self.slots[count:]
+                return False
+        return True
+
     def close(self) -> list[Slot]:
         frame = self.frame
         if frame.reflection_minutes and self.teaching:
@@ -180,16 +193,38 @@ class _Day:
         return self.slots
 
 
+def _groups(units: list[Unit]) -> list[list[Unit]]:
+    """Units grouped so that the parts of one goal travel together."""
+    groups: list[list[Unit]] = []
+    for unit in units:
+        if unit.part is not None and unit.part > 1 and groups and groups[-1][-1].goal == unit.goal:
+            groups[-1].append(unit)
+        else:
+            groups.append([unit])
+    return groups
+
+
+LOOKAHEAD = 8
+
+
 def schedule(units: list[Unit], frames: list[DayFrame]) -> Schedule:
-    """Place ``units`` in order into the days described by ``frames``."""
+    """Place ``units`` into the days described by ``frames``, in order where possible."""
     out = Schedule()
-    queue = iter(units)
-    pending = next(queue, None)
+    pending = _groups(units)
+    scheduled = {unit.goal for unit in units}
+    placed: set[str] = set()
     for frame in frames:
         day = _Day(frame)
-        while pending is not None and day.try_place(pending):
-            pending = next(queue, None)
+        while True:
+            chosen = None
+            for index, group in enumerate(pending[:LOOKAHEAD]):
+                ready = all(r in placed or r not in scheduled for r in group[0].requires)
+                if ready and day.try_place_group(group):
+                    chosen = index
+                    break
+            if chosen is None:
+                break
+            placed.add(pending.pop(chosen)[0].goal)
         out.days.append(day.close())
-    if pending is not None:
-        out.overflow = [pending, *queue]
+    out.overflow = [unit for group in pending for unit in group]
     return out

@@ -28,7 +28,7 @@ class Selected:
     required: bool
     gap: str | None  # highest gap priority the goal meets
     why: str
-    drop_tier: int  # 0 low gap, 1 medium gap, 2 optional; required goals are never dropped
+    drop_tier: int  # 0 low gap, 1 medium gap, 2 optional in a high gap; 3 required (never)
 
 
 def audience_matches(goal: Goal, needs: Needs) -> bool:
@@ -73,7 +73,9 @@ def select_goals(goals: Mapping[str, Goal], needs: Needs) -> list[Selected]:
             if gap == "high" and goal.priority != "optional":
                 chosen[goal.id] = Selected(goal, True, gap, "meets a high-priority gap", 3)
             else:
-                tier = 2 if goal.priority == "optional" else _GAP_RANK[gap]
+                # low-gap goals go first, then medium; optional goals meeting a high
+                # gap go last. Within a tier, optional goals go before the others.
+                tier = _GAP_RANK[gap]
                 chosen[goal.id] = Selected(goal, False, gap, f"meets a {gap}-priority gap", tier)
     # prerequisites, transitively; required-ness flows down from dependants
     stack = list(chosen)
