@@ -290,6 +290,33 @@ def init(
     _guard(action)
 
 
+class ListWhat(StrEnum):
+    methods = "methods"
+    goals = "goals"
+    rules = "rules"
+    codes = "codes"
+
+
+@app.command(name="list")
+def list_(
+    what: Annotated[ListWhat, typer.Argument(help="What to list.")],
+    curriculum: Annotated[
+        Path | None,
+        typer.Option("--curriculum", help="Curriculum folder (default: the bundled one)."),
+    ] = None,
+    color: ColorOption = Color.auto,
+) -> None:
+    """List the methods, goals or rules of a curriculum, or the check codes."""
+
+    def action() -> int:
+        from curribuild.commands import listing as command
+        from curribuild.output import use_color
+
+        return command.run(what.value, curriculum, use_color(color.value, sys.stdout))
+
+    _guard(action)
+
+
 @app.command()
 def codes(
     code: Annotated[str | None, typer.Argument(help="A check code, e.g. CB101.")] = None,

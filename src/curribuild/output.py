@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from curribuild.findings import Finding
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def use_color(choice: str, stream: TextIO) -> bool:
@@ -40,3 +43,21 @@ def print_error(message: str, findings: list[Finding], color: bool = False) -> N
         console.print(line)
         if finding.fix:
             console.print(Text(f"    fix: {finding.fix}", style="green"))
+
+
+def console_for(stream: TextIO, color: bool) -> Console:
+    """A rich console on ``stream``: terminal width on a terminal, wide when piped."""
+    from rich.console import Console
+
+    try:
+        terminal = stream.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    return Console(
+        file=stream,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        soft_wrap=False,
+        width=None if terminal else 160,
+    )

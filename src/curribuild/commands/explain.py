@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -15,6 +14,7 @@ from curribuild.commands.plan import load_for_needs
 from curribuild.curriculum import Curriculum
 from curribuild.engine.match import Decision, Matcher
 from curribuild.errors import UsageError
+from curribuild.output import console_for
 from curribuild.planner.order import order_goals
 from curribuild.planner.select import select_goals
 from curribuild.suggest import did_you_mean
@@ -72,7 +72,7 @@ def run(
     if fmt == "json":
         sys.stdout.write(json.dumps(as_data(cur, found), indent=2, sort_keys=True) + "\n")
         return 0
-    console = Console(file=sys.stdout, force_terminal=color, no_color=not color, highlight=False)
+    console = console_for(sys.stdout, color)
     for decision in found:
         goal = cur.goals[decision.goal]
         console.print(Text(f"{goal.id}: {goal.title}", style="bold"))

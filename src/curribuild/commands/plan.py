@@ -65,9 +65,7 @@ def run(needs_path: Path, output: str | None, curriculum: Path | None, color: bo
     target = output or DEFAULT_OUTPUT.as_posix()
     where = write_output(target, plan.to_json())
     stream = sys.stderr if target == "-" else sys.stdout
-    print_summary(
-        plan, where, Console(file=stream, force_terminal=color, no_color=not color, highlight=False)
-    )
+    print_summary(plan, where, console_for(stream, color))
     return 1 if any(f.severity == "error" for f in plan.findings) else 0
 
 

@@ -1,0 +1,64 @@
+"""``curribuild list methods|goals|rules|codes``: browse a curriculum's catalogue."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from rich.table import Table
+
+from curribuild.curriculum import Curriculum, load_curriculum, load_named
+from curribuild.errors import UsageError, UserError
+from curribuild.findings import Severity
+from curribuild.output import console_for
+
+WHAT = ("methods", "goals", "rules", "codes")
+
+
+def _curriculum(curriculum: Path | None) -> Curriculum:
+    if curriculum is not None:
+        if not curriculum.is_dir():
+            raise UsageError(f"--curriculum {curriculum}: not a folder")
+        cur, findings = load_curriculum(curriculum)
+    else:
+        cur, findings = load_named(None, None)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        raise UserError(f"curriculum {cur.name!r} has errors", errors)
+    return cur
+
+
+def run(what: str, curriculum: Path | None, color: bool) -> int:
+    console = console_for(sys.stdout, color)
+    if what == "codes":
+        from curribuild.commands import codes
+
+        return codes.run(None, color)
+    cur = _curriculum(curriculum)
+    if what == "methods":
+        table = Table(
+            "id", "name", "learning type", "domains", "bloom", "delivery", "group", "minutes"
+        )
+        for m in cur.methods.values():
+            table.add_row(
+                m.id,
+                m.name,
+                m.learning_type,
+                ", ".join(m.domains),
+                f"{m.bloom.min}-{m.bloom.max}",
+                ", ".join(m.delivery),
+                f"{m.participants.min}-{m.participants.max}",
+                f"{m.minutes.min}-{m.minutes.max}",
+            )
+    elif what == "goals":
+        table = Table("id", "title", "domain", "bloom", "priority", "minutes", "topics")
+        for g in cur.goals.values():
+            table.add_row(
+                g.id, g.title, g.domain, g.bloom, g.priority, str(g.minutes), ", ".join(g.topics)
+            )
+    else:
+        table = Table("id", "scope", "effect", "description", "source")
+        for r in cur.rules.values():
+            table.add_row(r.id, r.scope, ", ".join(r.then.names()), r.description, r.source or "")
+    console.print(table)
+    return 0
