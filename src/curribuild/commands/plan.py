@@ -22,6 +22,7 @@ from curribuild.errors import UsageError, UserError
 from curribuild.findings import Severity
 from curribuild.loader import DEFAULT_LIMITS
 from curribuild.models.needs import Needs
+from curribuild.output import console_for
 from curribuild.planner.build import build_plan
 from curribuild.planner.model import Plan
 
