@@ -129,6 +129,14 @@ def check(
         typer.Option("--ignore", help="Skip these codes or prefixes (comma-separated)."),
     ] = None,
     color: ColorOption = Color.auto,
+    max_bytes: Annotated[
+        int | None,
+        typer.Option("--max-bytes", min=1, help="Size limit per file (default 10 MB)."),
+    ] = None,
+    max_seconds: Annotated[
+        float | None,
+        typer.Option("--max-seconds", min=0.001, help="Stop after this many seconds (CB015)."),
+    ] = None,
 ) -> None:
     """Validate and lint every curriculum document under PATHS.
 
@@ -139,7 +147,16 @@ def check(
     def action() -> int:
         from curribuild.commands import check as command
 
-        return command.run(paths or [], fmt.value, strict, select or [], ignore or [], color.value)
+        return command.run(
+            paths or [],
+            fmt.value,
+            strict,
+            select or [],
+            ignore or [],
+            color.value,
+            max_bytes,
+            max_seconds,
+        )
 
     _guard(action)
 

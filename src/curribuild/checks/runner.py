@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,8 @@ class CheckOptions:
     ignore: list[str] = field(default_factory=list)
     strict: bool = False
     limits: Limits = DEFAULT_LIMITS
+    max_bytes: int | None = None
+    max_seconds: float | None = None
 
 
 @dataclass(slots=True)
@@ -140,6 +143,11 @@ def run_check(options: CheckOptions) -> CheckResult:
     repo_config, repo_root, config_findings = find_repo_config(options.paths, options.limits)
     if repo_config is not None:
         options.limits = Limits(repo_config.limits.max_bytes, repo_config.limits.max_depth)
+        if options.max_seconds is None:
+            options.max_seconds = repo_config.limits.max_seconds
+    if options.max_bytes is not None:
+        options.limits = Limits(options.max_bytes, options.limits.max_depth)
+    deadline = time.monotonic() + options.max_seconds if options.max_seconds else None
     files = _filtered(collect_files(options.paths), repo_config, repo_root)
     locator = Locator()
     findings: list[Finding] = []
@@ -157,7 +165,17 @@ def run_check(options: CheckOptions) -> CheckResult:
     def per_document(doc: Document) -> Iterable[Finding]:
         return check_document(doc, patterns)
 
-    for file, explicit in files:
+    for number, (file, explicit) in enumerate(files):
+        if deadline is not None and time.monotonic() > deadline:
+            findings.append(
+                Finding(
+                    "CB015",
+                    f"time budget of {options.max_seconds:g} s exceeded: "
+                    f"{len(files) - number} of {len(files)} files were not checked",
+                    fix="raise --max-seconds (or limits.max_seconds), or check fewer files",
+                )
+            )
+            break
         parsed, problems = parse_file(
             file,
             display_path(file),

@@ -22,12 +22,16 @@ def run(
     select: list[str],
     ignore: list[str],
     color: str,
+    max_bytes: int | None = None,
+    max_seconds: float | None = None,
 ) -> int:
     options = CheckOptions(
         paths=paths or [Path()],
         select=split_codes(select),
         ignore=split_codes(ignore),
         strict=strict,
+        max_bytes=max_bytes,
+        max_seconds=max_seconds,
     )
     result = run_check(options)
     out = sys.stdout

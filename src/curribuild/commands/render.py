@@ -45,7 +45,7 @@ def load_plan(path: Path) -> Plan:
         first = exc.errors(include_url=False)[:5]
         findings = [
             Finding(
-                "CB102",
+                "CB014",
                 f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}",
                 path.as_posix(),
             )

@@ -21,6 +21,7 @@ class StigmaTerm(Model):
 class LimitsConfig(Model):
     max_bytes: Annotated[int, Field(gt=0, le=1_000_000_000)] = 10_000_000
     max_depth: Annotated[int, Field(gt=1, le=1000)] = 64
+    max_seconds: Annotated[float, Field(gt=0, le=86_400)] | None = None
 
 
 class Planning(Model):

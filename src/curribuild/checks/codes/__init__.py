@@ -23,6 +23,8 @@ from curribuild.checks.codes import (
     cb011,
     cb012,
     cb013,
+    cb014,
+    cb015,
     cb101,
     cb102,
     cb103,
@@ -53,6 +55,7 @@ from curribuild.checks.codes import (
     cb601,
     cb602,
     cb603,
+    cb701,
 )
 from curribuild.findings import Severity
 
@@ -70,6 +73,8 @@ _MODULES: tuple[ModuleType, ...] = (
     cb011,
     cb012,
     cb013,
+    cb014,
+    cb015,
     cb101,
     cb102,
     cb103,
@@ -100,6 +105,7 @@ _MODULES: tuple[ModuleType, ...] = (
     cb601,
     cb602,
     cb603,
+    cb701,
 )
 
 
