@@ -222,6 +222,8 @@ def _kinds() -> list[str]:
 def _looks_like_document(file: Path) -> bool:
     """Whether an unloadable file still says it is a curribuild document."""
     try:
+        if not file.is_file():
+            return False
         with file.open("rb") as handle:
             head = handle.read(65536)
     except OSError:

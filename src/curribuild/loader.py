@@ -19,6 +19,7 @@ position tracking: errors are rare, files are many.
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +99,7 @@ class Document:
     data: dict[str, Any]
     text: str
     problems: list[LoadError] = field(default_factory=list)
+    limits: Limits = DEFAULT_LIMITS
     _positions: tuple[dict[PathKey, Position], dict[PathKey, Position]] | None = field(
         default=None, repr=False
     )
@@ -109,7 +111,7 @@ class Document:
         field points at the mapping that should hold it.
         """
         if self._positions is None:
-            self._positions = _track_positions(self.text)
+            self._positions = _track_positions(self.text, self.limits)
         values, keys = self._positions
         path: PathKey = tuple(loc)
         if key and path in keys:
@@ -170,8 +172,14 @@ def check_characters(text: str) -> None:
 
 
 def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
-    """Read a file as UTF-8 text within the size limit."""
+    """Read a file as UTF-8 text within the size limit (regular files only)."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise LoadError(
+                "CB013",
+                "not a regular file (a pipe, socket or device cannot be checked)",
+                fix="remove it or exclude it",
+            )
         with path.open("rb") as handle:
             raw = handle.read(limits.max_bytes + 1)
     except OSError as exc:
@@ -190,7 +198,7 @@ def load_file(path: Path, display: str | None = None, limits: Limits = DEFAULT_L
     """Load one YAML file as a mapping document, or raise :class:`LoadError`."""
     text = read_text(path, limits)
     data, problems = parse(text, limits)
-    return Document(display or path.as_posix(), data, text, problems)
+    return Document(display or path.as_posix(), data, text, problems, limits)
 
 
 def load_text(text: str, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:

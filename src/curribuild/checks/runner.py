@@ -63,21 +63,25 @@ class CheckResult:
 
 def collect_files(paths: Sequence[Path]) -> list[tuple[Path, bool]]:
     """YAML files to check, each with whether the user named it explicitly."""
-    out: dict[Path, bool] = {}
+    out: dict[Path, tuple[Path, bool]] = {}  # resolved path -> (path as given, explicit)
+
+    def add(file: Path, explicit: bool) -> None:
+        key = file.resolve()
+        if key not in out or (explicit and not out[key][1]):
+            out[key] = (out[key][0] if key in out else file, explicit)
+
     for path in paths:
-        if path.is_file():
-            out[path] = True
-        elif path.is_dir():
+        if path.is_dir():
             found = walk_yaml(path)
             ignored = git_ignored(found)
             for file in found:
                 if file not in ignored:
-                    out.setdefault(file, False)
-        elif path.is_symlink():
-            out[path] = True  # a dangling link: reported as unreadable
+                    add(file, False)
+        elif path.exists() or path.is_symlink():
+            add(path, True)  # a pipe, device or dangling link is reported as unreadable
         else:
             raise UsageError(f"no such file or directory: {path}")
-    return sorted(out.items(), key=lambda item: item[0].as_posix())
+    return sorted(out.values(), key=lambda item: item[0].as_posix())
 
 
 def find_repo_config(

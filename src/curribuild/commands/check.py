@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 from curribuild import reporters
 from curribuild.checks.runner import CheckOptions, run_check
+from curribuild.errors import UsageError
 from curribuild.output import use_color
 
+_SELECTOR = re.compile(r"^CB[0-9]{0,3}$")
 
-def split_codes(values: list[str]) -> list[str]:
-    """``--select CB1,CB201`` and repeated options, upper-cased."""
-    return [part.strip().upper() for value in values for part in value.split(",") if part.strip()]
+
+def split_codes(values: list[str], option: str = "--select") -> list[str]:
+    """``--select CB1,CB201`` and repeated options, upper-cased; anything else is a usage error."""
+    codes = [part.strip().upper() for value in values for part in value.split(",") if part.strip()]
+    wrong = [code for code in codes if not _SELECTOR.match(code)]
+    if wrong:
+        raise UsageError(
+            f"{option}: {', '.join(wrong)} is not a check code or prefix (e.g. CB101, CB4)"
+        )
+    return codes
 
 
 def run(
@@ -27,8 +37,8 @@ def run(
 ) -> int:
     options = CheckOptions(
         paths=paths or [Path()],
-        select=split_codes(select),
-        ignore=split_codes(ignore),
+        select=split_codes(select, "--select"),
+        ignore=split_codes(ignore, "--ignore"),
         strict=strict,
         max_bytes=max_bytes,
         max_seconds=max_seconds,
