@@ -511,6 +511,15 @@ def load_named(
 _CONFIG_ROOTS: dict[Path, Path | None] = {}
 
 
+def checked(result: tuple[Curriculum, list[Finding]]) -> Curriculum:
+    """The curriculum of a load, or a UserError carrying its error findings."""
+    cur, findings = result
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        raise UserError(f"curriculum {cur.name!r} has errors", errors)
+    return cur
+
+
 def find_config_root(file: Path) -> Path | None:
     """Nearest folder at or above ``file`` holding a curriculum or repository config."""
     start = file.resolve().parent

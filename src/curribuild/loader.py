@@ -479,23 +479,18 @@ class _Builder:
                                 self.keys[(*frame[3], key)] = _mark(event)
                         frame[2] = key
                         continue
-                    if event.tag is not None:
-                        value = self._scalar(event)
-                    elif event.implicit[0]:
-                        value = plain(event.value, event)
-                    else:
-                        value = event.value
+                if event.tag is not None:
+                    value = self._scalar(event)
+                elif event.implicit[0]:
+                    value = plain(event.value, event)
+                else:
+                    value = event.value
+                if frame[1]:
                     if track:
-                        self.values[(*frame[3], key)] = _mark(event)
-                    container[key] = value
+                        self.values[(*frame[3], frame[2])] = _mark(event)
+                    container[frame[2]] = value
                     frame[2] = None
                 else:
-                    if event.tag is not None:
-                        value = self._scalar(event)
-                    elif event.implicit[0]:
-                        value = plain(event.value, event)
-                    else:
-                        value = event.value
                     if track:
                         self.values[(*frame[3], len(container))] = _mark(event)
                     container.append(value)

@@ -7,9 +7,8 @@ from pathlib import Path
 
 from rich.table import Table
 
-from curribuild.curriculum import Curriculum, load_curriculum, load_named
-from curribuild.errors import UsageError, UserError
-from curribuild.findings import Severity
+from curribuild.curriculum import Curriculum, checked, load_curriculum, load_named
+from curribuild.errors import UsageError
 from curribuild.output import console_for
 
 WHAT = ("methods", "goals", "rules", "codes")
@@ -19,13 +18,8 @@ def _curriculum(curriculum: Path | None) -> Curriculum:
     if curriculum is not None:
         if not curriculum.is_dir():
             raise UsageError(f"--curriculum {curriculum}: not a folder")
-        cur, findings = load_curriculum(curriculum)
-    else:
-        cur, findings = load_named(None, None)
-    errors = [f for f in findings if f.severity is Severity.ERROR]
-    if errors:
-        raise UserError(f"curriculum {cur.name!r} has errors", errors)
-    return cur
+        return checked(load_curriculum(curriculum))
+    return checked(load_named(None, None))
 
 
 def run(what: str, curriculum: Path | None, color: bool) -> int:

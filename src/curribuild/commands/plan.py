@@ -13,6 +13,7 @@ from curribuild.atomic import write_output
 from curribuild.curriculum import (
     Curriculum,
     Locator,
+    checked,
     curriculum_for_needs,
     display_path,
     load_curriculum,
@@ -51,13 +52,8 @@ def load_for_needs(needs_path: Path, curriculum: Path | None) -> tuple[Needs, Cu
     if curriculum is not None:
         if not curriculum.is_dir():
             raise UsageError(f"--curriculum {curriculum}: not a folder")
-        cur, findings = load_curriculum(curriculum)
-    else:
-        cur, findings = curriculum_for_needs(needs, needs_path)
-    errors = [f for f in findings if f.severity is Severity.ERROR]
-    if errors:
-        raise UserError(f"curriculum {cur.name!r} has errors", errors)
-    return needs, cur
+        return needs, checked(load_curriculum(curriculum))
+    return needs, checked(curriculum_for_needs(needs, needs_path))
 
 
 def run(needs_path: Path, output: str | None, curriculum: Path | None, color: bool) -> int:
