@@ -325,7 +325,7 @@ def assemble(
             else:
                 cur.cases = [c for c in cur.cases if c[0].id != item_id]
                 cur.cases.append((item, origin))
-    cur.known_rules = list(cur.rules)
+    cur.known_rules = list(dict.fromkeys([*(base.known_rules if base else []), *cur.rules]))
     if configs:
         cur.config_origin = Origin(configs[0].path, configs[0].file, ())
     for rule_id in config.disable_rules:

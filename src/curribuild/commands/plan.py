@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from curribuild.atomic import write_output
+from curribuild.checks.references import check_curriculum
 from curribuild.curriculum import (
     Curriculum,
     Locator,
@@ -48,12 +49,19 @@ def load_needs(path: Path) -> Needs:
 
 
 def load_for_needs(needs_path: Path, curriculum: Path | None) -> tuple[Needs, Curriculum]:
+    """The needs and the curriculum they are planned from, both free of errors
+    (including reference errors such as unknown prerequisites)."""
     needs = load_needs(needs_path)
     if curriculum is not None:
         if not curriculum.is_dir():
             raise UsageError(f"--curriculum {curriculum}: not a folder")
-        return needs, checked(load_curriculum(curriculum))
-    return needs, checked(curriculum_for_needs(needs, needs_path))
+        cur = checked(load_curriculum(curriculum))
+    else:
+        cur = checked(curriculum_for_needs(needs, needs_path))
+    problems = [f for f in check_curriculum(cur) if f.severity is Severity.ERROR]
+    if problems:
+        raise UserError(f"curriculum {cur.name!r} has errors", problems)
+    return needs, cur
 
 
 def run(needs_path: Path, output: str | None, curriculum: Path | None, color: bool) -> int:

@@ -22,6 +22,7 @@ A comparison with a missing value (null) is false, except ``ne`` and
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -125,6 +126,20 @@ def _compare(op: str, left: Any, right: Any) -> bool:
         return False
 
 
+def _literal(path: str, value: Any) -> Any:
+    """A YAML literal in the fact's own type: dates and clock times are written as text."""
+    info = catalogue().get(path)
+    if info is None or info.type not in ("date", "time"):
+        return value
+    parse = dt.date.fromisoformat if info.type == "date" else dt.time.fromisoformat
+    try:
+        if isinstance(value, list):
+            return [parse(v) if isinstance(v, str) else v for v in value]
+        return parse(value) if isinstance(value, str) else value
+    except ValueError:
+        return value  # never equal; `check` reports it as CB208
+
+
 def _leaf(leaf: Leaf) -> Compiled:
     op = leaf.op
     operand = leaf.operand
@@ -140,7 +155,7 @@ def _leaf(leaf: Leaf) -> Compiled:
             goal_paths.append(operand.fact)
         ranks = ranks or _order_of(operand.fact)
     else:
-        constant = operand
+        constant = _literal(leaf.fact, operand)
 
         def right(env: Env) -> Any:
             return constant
@@ -158,7 +173,10 @@ def _leaf(leaf: Leaf) -> Compiled:
         negate = op == "ne"
 
         def test(env: Env) -> bool:
-            return bool(left(env) == right(env)) != negate
+            value, other = left(env), right(env)
+            if value is None or other is None:
+                return negate  # a missing value equals nothing
+            return bool(value == other) != negate
 
     elif op in ("in", "not_in"):
         negate = op == "not_in"
@@ -185,8 +203,11 @@ def _leaf(leaf: Leaf) -> Compiled:
         want_all = op == "contains_all"
 
         def test(env: Env) -> bool:
+            other = right(env)
+            if other is None:
+                return False
             value = _as_list(left(env))
-            wanted = _as_list(right(env))
+            wanted = _as_list(other)
             if want_all:
                 return all(w in value for w in wanted)
             return any(w in value for w in wanted)

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from curribuild.engine.conditions import (
     Compiled,
     Env,
@@ -195,8 +197,11 @@ def base_env(needs: Needs) -> Env:
 
 
 def _freeze(value: Any) -> Any:
+    """A hashable equivalent of a fact value (lists and models become tuples)."""
     if isinstance(value, list | tuple):
         return tuple(_freeze(v) for v in value)
+    if isinstance(value, BaseModel):
+        return (type(value).__name__, tuple((k, _freeze(v)) for k, v in value))
     return value
 
 

@@ -236,16 +236,19 @@ def build_plan(needs: Needs, cur: Curriculum) -> pm.Plan:
 
     programme = ProgrammeRules.compile(cur.rules.values())
 
-    def attempt(goals: list[_Matched]) -> _Attempt:
+    def attempt(goals: list[_Matched], *, check: bool = True) -> _Attempt:
         facts = programme_facts(goals, cur, needs)
         fired = programme.evaluate(needs, facts)
         debriefs = _session_rules(fired, "debrief")
         reflections = _session_rules(fired, "reflection")
         frames = _frames(needs, cur, reflections[0] if reflections else None)
         units = _units(goals, cur, frames[0], debriefs[0] if debriefs else None)
+        if not check:
+            return _Attempt(goals, fired, frames, Schedule(), units)
         _check_units_fit(units, frames[0])
-        return _Attempt(goals, fired, frames, schedule(units, frames))
+        return _Attempt(goals, fired, frames, schedule(units, frames), units)
 
+    matched = _drop_too_long(matched, attempt, dropped)
     best = attempt(matched)
     if best.result.overflow:
         best = _fit_budget(matched, best, attempt, dropped, needs)
@@ -356,26 +359,48 @@ def _without_dependants(
     return kept
 
 
-def _check_units_fit(units: list[Unit], frame: DayFrame) -> None:
-    capacity = min(frame.end - frame.start - frame.reflection_minutes, frame.teaching_cap)
+def _day_capacity(frame: DayFrame) -> int:
+    return min(frame.end - frame.start - frame.reflection_minutes, frame.teaching_cap)
+
+
+def _too_long(units: list[Unit], frame: DayFrame) -> dict[str, int]:
+    """Goals whose sessions (parts, breaks, debrief) cannot fit in one day: id -> minutes."""
     totals: dict[str, int] = {}
+    teaching: dict[str, int] = {}
     for unit in units:
         totals[unit.goal] = totals.get(unit.goal, 0) + unit_need(unit, frame)
-    for unit in units:
-        need = totals[unit.goal]
-        if need > capacity or unit.minutes > frame.teaching_cap:
-            raise InfeasiblePlan(
-                f"session {unit.title!r} needs {need} minutes but a day holds at most "
-                f"{capacity} minutes of sessions",
-                [
-                    Finding(
-                        "CB312",
-                        f"a day ({hhmm(frame.start)}-{hhmm(frame.end)}) is too short for "
-                        f"{unit.goal!r} ({need} minutes with {unit.method})",
-                        fix="lengthen the day (day_start/day_end) or shorten the goal",
-                    )
-                ],
+        teaching[unit.goal] = teaching.get(unit.goal, 0) + unit.minutes
+    capacity = _day_capacity(frame)
+    return {
+        goal: need
+        for goal, need in totals.items()
+        if need > capacity or teaching[goal] > frame.teaching_cap
+    }
+
+
+def _too_long_error(
+    goal: str, title: str, need: int, method: str, frame: DayFrame
+) -> InfeasiblePlan:
+    capacity = _day_capacity(frame)
+    return InfeasiblePlan(
+        f"goal {title!r} needs {need} minutes in one day but a day holds at most "
+        f"{capacity} minutes of sessions",
+        [
+            Finding(
+                "CB312",
+                f"a day ({hhmm(frame.start)}-{hhmm(frame.end)}) is too short for "
+                f"{goal!r} ({need} minutes with {method})",
+                fix="lengthen the day (day_start/day_end) or shorten the goal",
             )
+        ],
+    )
+
+
+def _check_units_fit(units: list[Unit], frame: DayFrame) -> None:
+    for goal, need in _too_long(units, frame).items():
+        first = next(u for u in units if u.goal == goal)
+        title = first.title.split(" (part ")[0]
+        raise _too_long_error(goal, title, need, first.method, frame)
 
 
 @dataclass(slots=True)
@@ -384,6 +409,38 @@ class _Attempt:
     fired: list[Fired]
     frames: list[DayFrame]
     result: Schedule
+    units: list[Unit]
+
+
+def _drop_too_long(
+    matched: list[_Matched],
+    attempt: Callable[..., _Attempt],
+    dropped: list[pm.DroppedGoal],
+) -> list[_Matched]:
+    """Goals that cannot fit in any single day: fatal when required, else dropped."""
+    trial = attempt(matched, check=False)
+    long = _too_long(trial.units, trial.frames[0])
+    if not long:
+        return matched
+    for m in matched:
+        gid = m.selected.goal.id
+        if gid in long and m.selected.required:
+            raise _too_long_error(
+                gid, m.selected.goal.title, long[gid], m.decision.winner or "", trial.frames[0]
+            )
+    kept = _prune(matched, set(long))
+    kept_ids = {m.selected.goal.id for m in kept}
+    for m in matched:
+        gid = m.selected.goal.id
+        if gid in kept_ids:
+            continue
+        reason = (
+            f"a day is too short for it ({long[gid]} minutes)"
+            if gid in long
+            else "its prerequisite does not fit in a day"
+        )
+        dropped.append(pm.DroppedGoal(id=gid, title=m.selected.goal.title, reason=reason))
+    return kept
 
 
 REFILL_TRIES = 12

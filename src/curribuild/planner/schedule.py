@@ -133,18 +133,21 @@ class _Day:
             return True
         return self.cursor >= target - LUNCH_WINDOW and self.cursor + need > target + LUNCH_WINDOW
 
-    def _tail(self) -> int:
-        """Minutes to keep free at the end of the day for the reflection."""
+    def _tail(self, block: int) -> int:
+        """Minutes to keep free at the end of the day for the reflection, after a
+        block of ``block`` minutes."""
         frame = self.frame
         if not frame.reflection_minutes:
             return 0
-        return frame.reflection_minutes + frame.break_minutes
+        pause = frame.break_minutes if block + frame.reflection_minutes > frame.max_block else 0
+        return frame.reflection_minutes + pause
 
     def try_place(self, unit: Unit) -> bool:
         frame = self.frame
         if self.teaching + unit.minutes > frame.teaching_cap:
             return False
-        lunch = self._lunch_due(unit_need(unit, frame))
+        pause_now = self._breaks_before(unit.minutes)
+        lunch = self._lunch_due(pause_now + unit_need(unit, frame))
         cursor = self.cursor + (frame.lunch if lunch else 0)
         block = 0 if lunch else self.block
         pause = frame.break_minutes if block and block + unit.minutes > frame.max_block else 0
@@ -153,8 +156,10 @@ class _Day:
         if unit.debrief_minutes:
             if block + unit.debrief_minutes > frame.max_block:
                 end += frame.break_minutes
+                block = 0
             end += unit.debrief_minutes
-        if end + self._tail() > frame.end:
+            block += unit.debrief_minutes
+        if end + self._tail(block) > frame.end:
             return False
         if lunch:
             self._add(frame.lunch, "lunch", "Lunch")
