@@ -7,7 +7,7 @@ from pathlib import Path
 
 from curribuild.curriculum import Curriculum, Loc, Origin
 from curribuild.facts import SCOPE_ROOTS, catalogue, paths_for_scope
-from curribuild.findings import Finding, Severity
+from curribuild.findings import Finding
 from curribuild.models.needs import Needs
 from curribuild.models.rules import All, AnyOf, Condition, FactRef, Leaf, Not
 from curribuild.suggest import closest, did_you_mean
@@ -271,7 +271,6 @@ def check_needs(needs: Needs, cur: Curriculum, origin: Origin) -> list[Finding]:
                 + (f"; {hint}" if hint else ""),
                 origin,
                 ("gaps", index, "topic"),
-                severity=Severity.WARNING,
                 fix="use a topic the curriculum teaches, or add a goal for it",
             )
         )

@@ -262,7 +262,8 @@ def apply_config(
     findings: list[Finding], config: Config | None, options: CheckOptions
 ) -> list[Finding]:
     """Severity overrides and select/ignore, from the repository config and the command line."""
-    select = [*(config.select if config else []), *options.select]
+    # like ruff: --select on the command line replaces the config's; ignores add up
+    select = list(options.select) or list(config.select if config else [])
     ignore = [*(config.ignore if config else []), *options.ignore]
     overrides = config.severity if config else {}
     out: list[Finding] = []

@@ -28,8 +28,6 @@ def run(code: str | None, color: bool) -> int:
         raise UsageError(f"unknown check code {code!r}" + (f"; {hint}" if hint else "")) from None
     if color:
         console.print(Markdown(f"# {info.doc}"))
-    else:
-        console.print(
-            f"{info.doc}\n\nDefault severity: {info.default_severity.value}", markup=False
-        )
+    else:  # verbatim: examples must not be re-wrapped
+        sys.stdout.write(f"{info.doc}\n\nDefault severity: {info.default_severity.value}\n")
     return 0

@@ -6,6 +6,7 @@ starting with ``dot-`` become dot-files.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -54,7 +55,8 @@ def run(directory: Path, force: bool) -> int:
     )
     for source, rel in files:
         text = source.read_text(encoding="utf-8")
-        text = text.replace("{{slug}}", slug).replace("{{title}}", title)
+        # JSON strings are valid YAML double-quoted scalars: any title is safe
+        text = text.replace("{{slug}}", slug).replace("{{title}}", json.dumps(title))
         write_atomic(target_root / rel, text.encode("utf-8"))
         sys.stdout.write(f"created {(Path(directory) / rel).as_posix()}\n")
     sys.stdout.write(

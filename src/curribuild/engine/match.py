@@ -42,6 +42,7 @@ class Fired:
     effect: str  # score | exclude | require | warn | error
     value: Any = None
     source: str | None = None
+    description: str = ""
 
     def describe(self) -> str:
         if self.effect == "score":
@@ -155,15 +156,15 @@ def _firings(rule: Rule) -> tuple[Fired, ...]:
     then = rule.then
     out: list[Fired] = []
     if then.score is not None:
-        out.append(Fired(rule.id, "score", then.score, rule.source))
+        out.append(Fired(rule.id, "score", then.score, rule.source, rule.description))
     if then.exclude:
-        out.append(Fired(rule.id, "exclude", True, rule.source))
+        out.append(Fired(rule.id, "exclude", True, rule.source, rule.description))
     if then.require:
-        out.append(Fired(rule.id, "require", tuple(then.require), rule.source))
+        out.append(Fired(rule.id, "require", tuple(then.require), rule.source, rule.description))
     if then.warn:
-        out.append(Fired(rule.id, "warn", then.warn, rule.source))
+        out.append(Fired(rule.id, "warn", then.warn, rule.source, rule.description))
     if then.error:
-        out.append(Fired(rule.id, "error", then.error, rule.source))
+        out.append(Fired(rule.id, "error", then.error, rule.source, rule.description))
     return tuple(out)
 
 

@@ -32,9 +32,11 @@ class ProgrammeRules:
                 continue
             then = rule.then
             if then.add_session is not None:
-                fired.append(Fired(rule.id, "add_session", then.add_session, rule.source))
+                fired.append(
+                    Fired(rule.id, "add_session", then.add_session, rule.source, rule.description)
+                )
             if then.warn:
-                fired.append(Fired(rule.id, "warn", then.warn, rule.source))
+                fired.append(Fired(rule.id, "warn", then.warn, rule.source, rule.description))
             if then.error:
-                fired.append(Fired(rule.id, "error", then.error, rule.source))
+                fired.append(Fired(rule.id, "error", then.error, rule.source, rule.description))
         return fired

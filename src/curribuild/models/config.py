@@ -39,7 +39,9 @@ class Config(Model):
     extends: Annotated[str, Field(min_length=1, max_length=500)] | None = None
     disable_rules: list[Slug] = []
     planning: Planning = Planning()
-    severity: dict[Code, Severity] = {}
+    severity: Annotated[
+        dict[Code, Severity], Field(json_schema_extra={"additionalProperties": False})
+    ] = {}
     select: list[CodeSelector] = []
     ignore: list[CodeSelector] = []
     stigma_terms: list[StigmaTerm] = []

@@ -93,7 +93,7 @@ def available_minutes(frame: DayFrame, days: int) -> int:
 
 def _rationale(decision: Decision) -> tuple[pm.Rationale, ...]:
     return tuple(
-        pm.Rationale(rule=f.rule, effect=f.describe(), source=f.source)
+        pm.Rationale(rule=f.rule, effect=f.describe(), description=f.description, source=f.source)
         for f in decision.winner_firings()
     )
 
@@ -627,12 +627,15 @@ def _evaluation(
             continue
         when = "at the follow-up" if ev.level in ("behaviour", "results") else "end of session"
         out.append(
-            pm.EvaluationItem(goal=goal.id, level=ev.level, instrument=ev.instrument, when=when)
+            pm.EvaluationItem(
+                goal=goal.id, title=goal.title, level=ev.level, instrument=ev.instrument, when=when
+            )
         )
     for f in follow_up:
         out.append(
             pm.EvaluationItem(
                 goal=f"follow-up:{f.rule}",
+                title=f.title,
                 level=f.evaluation,
                 instrument=f.instrument,
                 when=f"{f.weeks_after} weeks after the last day",

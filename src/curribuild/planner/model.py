@@ -24,6 +24,7 @@ class PlanModel(BaseModel):
 class Rationale(PlanModel):
     rule: str
     effect: str
+    description: str = ""
     source: str | None = None
 
 
@@ -106,6 +107,7 @@ class Coverage(PlanModel):
 
 class EvaluationItem(PlanModel):
     goal: str
+    title: str
     level: str
     instrument: str
     when: str

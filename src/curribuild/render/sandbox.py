@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import operator
 import re
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 
 from curribuild.errors import UserError
 from curribuild.findings import Finding
@@ -26,6 +29,7 @@ from curribuild.resources import templates_dir
 MAX_OUTPUT_CHARS = 20_000_000
 MAX_SECONDS = 30.0
 MAX_SEQUENCE = 1_000_000
+MAX_POWER_BITS = 100_000
 
 
 class TemplateLimitError(Exception):
@@ -51,16 +55,22 @@ class _Environment(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**"})
 
-    def __init__(self, deadline: float, **kwargs: Any) -> None:
+    def __init__(self, deadline: float, seconds: float, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.deadline = deadline
+        self.seconds = seconds
+        self.globals["range"] = self.timed_range
 
     def call_binop(
         self, context: jinja2.runtime.Context, operator_: str, left: Any, right: Any
     ) -> Any:
         self.check_time()
         if operator_ == "**":
-            if isinstance(right, int) and abs(right) > 100:
+            if isinstance(left, int) and isinstance(right, int):
+                bits = max(1, abs(left).bit_length()) * abs(right)
+                if bits > MAX_POWER_BITS:
+                    raise TemplateLimitError("template computes a number that is too large")
+            elif isinstance(right, int | float) and abs(right) > 1000:
                 raise TemplateLimitError("exponent too large in template")
             return operator.pow(left, right)
         if isinstance(left, str | list | tuple) and isinstance(right, int):
@@ -77,12 +87,22 @@ class _Environment(ImmutableSandboxedEnvironment):
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
-            raise TemplateLimitError(f"template ran longer than {MAX_SECONDS:.0f} seconds")
+            raise TemplateLimitError(f"template ran longer than {self.seconds:g} seconds")
+
+    def timed_range(self, *args: int) -> Iterator[int]:
+        """``range`` for templates: bounded like the sandbox's, and watching the clock."""
+        for number, value in enumerate(safe_range(*args)):
+            if number % 256 == 0:
+                self.check_time()
+            yield value
 
 
-def make_environment(search: list[Path], *, autoescape: bool, deadline: float) -> _Environment:
+def make_environment(
+    search: list[Path], *, autoescape: bool, deadline: float, seconds: float = MAX_SECONDS
+) -> _Environment:
     env = _Environment(
         deadline,
+        seconds,
         loader=jinja2.FileSystemLoader([str(p) for p in search]),
         undefined=jinja2.StrictUndefined,
         autoescape=autoescape,
@@ -101,7 +121,7 @@ def _template_location(tb: TracebackType | None, names: set[str]) -> tuple[str, 
     found: tuple[str, int] | None = None
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename in names or filename.endswith((".j2", ".jinja", ".jinja2", ".html", ".md")):
+        if filename in names or filename.endswith((".j2", ".jinja", ".jinja2")):
             found = (filename, tb.tb_lineno)
         tb = tb.tb_next
     return found
@@ -121,12 +141,15 @@ def render(
         search = [template.resolve().parent, templates_dir()]
         name = template.name
         shown = template.as_posix()
+        names = {shown, str(template.resolve())}
     else:
         search = [templates_dir()]
         name = template
         shown = f"templates/{template}"
-    env = make_environment(search, autoescape=autoescape, deadline=deadline)
-    return _guarded(lambda: _generate(env, name, context, max_chars), shown)
+        names = {shown, str(templates_dir() / template)}
+    env = make_environment(search, autoescape=autoescape, deadline=deadline, seconds=max_seconds)
+    with _alarm(max_seconds):
+        return _guarded(lambda: _generate(env, name, context, max_chars), shown, names)
 
 
 def _generate(env: _Environment, name: str, context: dict[str, Any], max_chars: int) -> str:
@@ -142,7 +165,28 @@ def _generate(env: _Environment, name: str, context: dict[str, Any], max_chars: 
     return "".join(parts)
 
 
-def _guarded(action: Callable[[], str], shown: str) -> str:
+@contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
+    """Interrupt a template that runs too long (main thread on POSIX; the clock checks
+    inside the sandbox cover the rest)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise TemplateLimitError(f"template ran longer than {seconds:g} seconds")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _guarded(action: Callable[[], str], shown: str, names: set[str]) -> str:
     try:
         return action()
     except jinja2.TemplateSyntaxError as exc:
@@ -165,7 +209,7 @@ def _guarded(action: Callable[[], str], shown: str) -> str:
         OverflowError,
         MemoryError,
     ) as exc:
-        loc = _template_location(exc.__traceback__, {shown})
+        loc = _template_location(exc.__traceback__, names)
         where, line = loc if loc else (shown, 0)
         if isinstance(exc, RecursionError):
             message = "template recursion is too deep (does a template include itself?)"

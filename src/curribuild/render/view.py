@@ -18,6 +18,27 @@ from curribuild.planner.model import Plan
 # Mermaid needs real dates; without a start date, days are shown on a notional week.
 NOTIONAL_START = dt.date(2000, 1, 3)
 _MERMAID_UNSAFE = re.compile(r"[:;#\n\r`]")
+# Words that start a statement in Mermaid's gantt grammar (matched case-insensitively).
+_MERMAID_KEYWORDS = (
+    "section",
+    "title",
+    "dateformat",
+    "axisformat",
+    "tickinterval",
+    "includes",
+    "excludes",
+    "todaymarker",
+    "inclusiveenddates",
+    "topaxis",
+    "weekday",
+    "weekend",
+    "click",
+    "call",
+    "acctitle",
+    "accdescr",
+    "displaymode",
+    "gantt",
+)
 
 CHART_WIDTH = 640
 BAR_HEIGHT = 22
@@ -40,8 +61,12 @@ def hours(minutes: int) -> str:
 
 
 def mermaid_text(text: str) -> str:
-    """Text safe inside a Mermaid gantt line (no colons, semicolons, hashes, newlines)."""
-    return _MERMAID_UNSAFE.sub(" ", text).strip() or "session"
+    """Text safe inside a Mermaid gantt line: no colons, semicolons, hashes or newlines,
+    and never starting with a word Mermaid reads as a statement."""
+    clean = " ".join(_MERMAID_UNSAFE.sub(" ", text).split()) or "session"
+    if clean.lower().startswith(_MERMAID_KEYWORDS):
+        clean = "› " + clean
+    return clean
 
 
 def _day_date(plan: Plan, index: int) -> dt.date:
@@ -61,7 +86,7 @@ def gantt(plan: Plan) -> dict[str, Any]:
                 continue
             label = session.title
             if session.method_name:
-                label = f"{label} ({session.method_name})"
+                label = f"{label} - {session.method_name}"
             tasks.append(
                 {
                     "name": mermaid_text(label),
@@ -91,14 +116,18 @@ def gantt(plan: Plan) -> dict[str, Any]:
         )
     if follow:
         sections.append({"name": "Follow-up", "tasks": follow})
-    return {"sections": sections, "dated": plan.needs.start_date is not None}
+    return {
+        "title": mermaid_text(plan.needs.title),
+        "sections": sections,
+        "dated": plan.needs.start_date is not None,
+    }
 
 
 def learning_type_chart(plan: Plan) -> dict[str, Any]:
     minutes = plan.coverage.learning_types
     total = sum(minutes.values()) or 1
     biggest = max(minutes.values()) or 1
-    span = CHART_WIDTH - LABEL_WIDTH - 80
+    span = CHART_WIDTH - LABEL_WIDTH - 120  # room for "999 min (100%)" after the bar
     bars = []
     for row, name in enumerate(LEARNING_TYPES):
         value = minutes.get(name, 0)
@@ -125,7 +154,7 @@ def timeline_chart(plan: Plan) -> dict[str, Any]:
             start = min(start, _minutes(session.start))
             end = max(end, _minutes(session.end))
     span = max(1, end - start)
-    usable = CHART_WIDTH - LABEL_WIDTH - 10
+    usable = CHART_WIDTH - LABEL_WIDTH - 30  # room for the last hour label
     rows = []
     for index, day in enumerate(plan.days):
         y = 24 + index * TIMELINE_ROW

@@ -23,4 +23,4 @@ from curribuild.findings import Severity
 CODE = "CB206"
 NAME = "gap-topic-untaught"
 SUMMARY = "A needs gap names a topic no goal teaches."
-DEFAULT_SEVERITY = Severity.WARNING
+DEFAULT_SEVERITY = Severity.ERROR

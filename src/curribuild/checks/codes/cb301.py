@@ -53,7 +53,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     for gid, origin in ctx.own_goals():
         text = opening(ctx.cur.goals[gid].statement)
         for phrase in phrases:
-            if text == phrase or text.startswith(phrase + " "):
+            if re.match(rf"{re.escape(phrase)}\b", text):
                 yield ctx.locator.finding(
                     CODE,
                     f"goal {gid!r}: {phrase!r} is not observable",

@@ -60,7 +60,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         goal = ctx.cur.goals[gid]
         if any(p.eligible(goal) for p in prepared):
             continue
-        reason = prepared[0].decide(goal).reason
+        reason = prepared[0].decide(goal).reason.removeprefix("no eligible method: ")
         yield ctx.locator.finding(
             CODE,
             f"goal {gid!r} has no eligible method under any delivery mode: {reason}",

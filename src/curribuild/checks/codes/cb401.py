@@ -34,7 +34,7 @@ from typing import Any
 
 from curribuild.checks.lintdata import StigmaPatterns, compile_terms, stigma_terms
 from curribuild.findings import Finding, Position, Severity
-from curribuild.loader import Document
+from curribuild.loader import Document, position_at
 from curribuild.models.config import StigmaTerm
 
 CODE = "CB401"
@@ -44,7 +44,29 @@ DEFAULT_SEVERITY = Severity.WARNING
 
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|'[^'\s][^']*'(?!\w)")
 # Fields that hold identifiers or references, not prose.
-_NOT_PROSE = frozenset({"id", "kind", "fact", "requires", "topics", "require", "method"})
+_NOT_PROSE = frozenset(
+    {
+        "id",
+        "kind",
+        "fact",
+        "requires",
+        "topics",
+        "topic",
+        "require",
+        "method",
+        "when",  # rule conditions compare identifiers
+        "curriculum",
+        "extends",
+        "professions",
+        "settings",
+        "stigma_terms",  # the definition of extra terms is not a use of them
+        "disable_rules",
+        "select",
+        "ignore",
+        "include",
+        "exclude",
+    }
+)
 
 
 def _strings(
@@ -64,17 +86,25 @@ def _strings(
 def _position(doc: Document, path: tuple[str | int, ...], match_text: str, skip: int) -> Position:
     """Where the ``skip``-th occurrence of ``match_text`` at/after the value starts."""
     start = doc.locate(path)
-    lines = doc.text.splitlines()
+    text = doc.text
+    offset = _offset(text, start)
+    # words may be wrapped over lines in folded or quoted scalars
     needle = re.compile(r"\s+".join(re.escape(w) for w in match_text.split()), re.IGNORECASE)
-    seen = 0
-    for index in range(start.line - 1, len(lines)):
-        line = lines[index]
-        offset = start.col - 1 if index == start.line - 1 else 0
-        for hit in needle.finditer(line, offset):
-            if seen == skip:
-                return Position(index + 1, hit.start() + 1)
-            seen += 1
+    for seen, hit in enumerate(needle.finditer(text, offset)):
+        if seen == skip:
+            return position_at(text, hit.start())
     return start
+
+
+def _offset(text: str, pos: Position) -> int:
+    """Character offset of a 1-based line and column."""
+    index = 0
+    for _ in range(pos.line - 1):
+        found = text.find("\n", index)
+        if found < 0:
+            return len(text)
+        index = found + 1
+    return index + pos.col - 1
 
 
 def scan_text(text: str, patterns: StigmaPatterns) -> Iterator[tuple[re.Match[str], str]]:

@@ -1,0 +1,188 @@
+"""``curribuild render --format md``: the Markdown parsed as CommonMark with tables.
+
+Agenda tables per day, the Mermaid gantt, and text from YAML shown as text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from render_helpers import (
+    EVIL_METHOD,
+    EVIL_NEEDS_TITLE,
+    EVIL_STATEMENT,
+    EVIL_TITLE,
+    EXAMPLES,
+    KEYWORD_TITLE,
+    SEMICOLON_NEEDS_TITLE,
+    Example,
+    inline_text,
+    md_tables,
+    md_tokens,
+    mermaid_blocks,
+    parse_gantt,
+    plan_examples,
+    plan_needs,
+    render,
+    write_hostile_repo,
+)
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Example]:
+    return plan_examples(tmp_path_factory.mktemp("md"), formats=("md",))
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
+    """The plan and Markdown of a curriculum whose text looks like markup and Jinja."""
+    base = tmp_path_factory.mktemp("hostile-md")
+    plan = plan_needs(write_hostile_repo(base), base / "out")
+    out = base / "programme.md"
+    result = render(plan, "md", out, cwd=base)
+    assert result.exit_code == 0, result.output
+    return json.loads(plan.read_text(encoding="utf-8")), out.read_text(encoding="utf-8")
+
+
+AGENDA_HEADER = ["Time", "Session", "Method", "Goals"]
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_agenda_table_per_day(examples: dict[str, Example], name: str) -> None:
+    plan = examples[name].plan
+    tables = [t for t in md_tables(md_tokens(examples[name].text("md"))) if t.h2 == "Agenda"]
+    assert len(tables) == len(plan["days"]) >= 1
+    for table, day in zip(tables, plan["days"], strict=True):
+        label = f"Day {day['day']}" + (f" ({day['date']})" if day["date"] else "")
+        assert table.h3 == label
+        assert table.header == AGENDA_HEADER
+        assert len(table.rows) == len(day["sessions"])
+        for row, session in zip(table.rows, day["sessions"], strict=True):
+            assert len(row) == 4, row
+            assert row[0] == f"{session['start']}–{session['end']}"
+            assert row[1] == session["title"]
+            assert row[2] == (session.get("method_name") or "")
+            assert row[3] == ", ".join(session["goals"])
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_mermaid_gantt(examples: dict[str, Example], name: str) -> None:
+    plan = examples[name].plan
+    blocks = mermaid_blocks(md_tokens(examples[name].text("md")))
+    assert len(blocks) == 1
+    block = blocks[0]
+    assert block.splitlines()[0] == "gantt"
+    gantt = parse_gantt(block)
+    assert gantt.stray == [], "lines that are neither a section nor a task"
+    assert "dateFormat YYYY-MM-DD HH:mm" in gantt.header
+    expected_sections = [f"Day {d['day']}" for d in plan["days"]]
+    if plan["follow_up"]:
+        expected_sections.append("Follow-up")
+    assert list(gantt.sections) == expected_sections
+    for day in plan["days"]:
+        tasks = gantt.sections[f"Day {day['day']}"]
+        shown = [s for s in day["sessions"] if s["kind"] not in ("break", "lunch")]
+        assert len(tasks) == len(shown)
+        for task, session in zip(tasks, shown, strict=True):
+            assert task["date"] == day["date"]
+            assert task["time"] == session["start"]
+            assert int(task["minutes"]) == session["minutes"]
+            assert task["name"].startswith(session["title"].replace(":", " ").strip())
+    follow = gantt.sections.get("Follow-up", [])
+    assert len(follow) == len(plan["follow_up"])
+    for task, item in zip(follow, plan["follow_up"], strict=True):
+        assert task["date"] == item["date"]
+        assert task["time"] == plan["needs"]["day_start"]
+        assert int(task["minutes"]) == item["minutes"]
+        squeeze = re.compile(r"[\s:;#]+")
+        assert squeeze.sub(" ", task["name"]) == squeeze.sub(" ", item["title"])
+    ids = [t["id"] for tasks in gantt.sections.values() for t in tasks]
+    assert len(ids) == len(set(ids)), "task ids must be unique"
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_coverage_tables_match_the_plan(examples: dict[str, Example], name: str) -> None:
+    plan = examples[name].plan
+    all_tables = md_tables(md_tokens(examples[name].text("md")))
+    tables = {t.h3: t for t in all_tables if t.h2 == "Coverage"}
+    learning = tables["Learning types"]
+    assert {r[0]: int(r[1]) for r in learning.rows} == plan["coverage"]["learning_types"]
+    perspectives = tables["Perspectives"]
+    assert {r[0]: int(r[1]) for r in perspectives.rows} == plan["coverage"]["perspectives"]
+    overview = next(t for t in all_tables if t.h2 == "Overview")
+    assert overview.rows[0][0] == str(plan["totals"]["days"])
+    assert overview.rows[0][2] == str(plan["totals"]["sessions"])
+
+
+def test_markdown_has_no_raw_html_from_data(hostile: tuple[dict, str]) -> None:
+    _, text = hostile
+    tokens = md_tokens(text)
+    raw = [
+        t.content
+        for tok in tokens
+        for t in [tok, *(tok.children or [])]
+        if t.type in ("html_inline", "html_block")
+    ]
+    assert raw == []
+
+
+def test_hostile_text_is_literal_in_markdown(hostile: tuple[dict, str]) -> None:
+    plan, text = hostile
+    tables = md_tables(md_tokens(text))
+    agenda = [t for t in tables if t.h2 == "Agenda"]
+    assert len(agenda) == 1
+    rows = agenda[0].rows
+    day = plan["days"][0]
+    assert len(rows) == len(day["sessions"]), "a | in a title must not add or drop rows"
+    evil = next(r for r in rows if r[3] == "evil")
+    assert evil == [evil[0], EVIL_TITLE, EVIL_METHOD, "evil"], "a | must not split the cell"
+    goals = next(t for t in tables if t.h2 == "Learning goals")
+    assert goals.header == ["Goal", "Statement", "Domain", "Bloom", "Minutes"]
+    evil_goal = next(r for r in goals.rows if r[0] == EVIL_TITLE)
+    assert evil_goal == [EVIL_TITLE, EVIL_STATEMENT, "knowledge", "understand", "60"]
+    evaluation = next(t for t in tables if t.h2 == "Evaluation plan")
+    assert [EVIL_TITLE, "learning", "quiz <i>x</i> | {{ 1+1 }}", "end of session"] in (
+        evaluation.rows
+    )
+    # the needs title, the "why" list: literal text, the Jinja in it never evaluated
+    tokens = md_tokens(text)
+    h1 = next(i for i, tok in enumerate(tokens) if tok.type == "heading_open" and tok.tag == "h1")
+    assert inline_text(tokens[h1 + 1]) == EVIL_NEEDS_TITLE
+    items = [inline_text(t) for t in tokens if t.type == "inline"]
+    assert any(item.startswith(f"{EVIL_TITLE}: {EVIL_METHOD}") for item in items), items
+    assert not any("49" in item or "42" in item for item in items)
+
+
+def test_gantt_task_names_cannot_be_read_as_mermaid_keywords(
+    hostile: tuple[dict, str],
+) -> None:
+    """Mermaid's gantt lexer is case-insensitive and takes `section `, `call `, `click `,
+    `title ` ... at the start of a line as keywords; a task named that way breaks the chart."""
+    _, text = hostile
+    gantt = parse_gantt(mermaid_blocks(md_tokens(text))[0])
+    assert gantt.stray == []
+    names = [t["name"] for tasks in gantt.sections.values() for t in tasks]
+    assert any("3 duties" in n for n in names), names
+    keyword = re.compile(
+        r"(?i)^(section|title|call|click|href|dateformat|axisformat|tickinterval|includes|"
+        r"excludes|todaymarker|weekday|accdescription|acctitle|accdescr)\s|"
+        r"^(gantt|topaxis|inclusiveenddates)|^\d{4}-\d{2}-\d{2}"
+    )
+    bad = [n for n in names if keyword.match(n)]
+    assert bad == [], f"task names Mermaid reads as keywords: {bad} (from {KEYWORD_TITLE!r})"
+
+
+def test_gantt_title_has_no_mermaid_separators(tmp_path: Path) -> None:
+    """Mermaid ends `title` at `;` or `#`: the rest of the line becomes a syntax error."""
+    plan = plan_needs(write_hostile_repo(tmp_path, SEMICOLON_NEEDS_TITLE), tmp_path / "out")
+    out = tmp_path / "programme.md"
+    assert render(plan, "md", out, cwd=tmp_path).exit_code == 0
+    gantt = parse_gantt(mermaid_blocks(md_tokens(out.read_text(encoding="utf-8")))[0])
+    titles = [h for h in gantt.header if h.startswith("title ")]
+    assert len(titles) == 1
+    assert "Risk assessment" in titles[0]
+    assert not re.search(r"[;#:]", titles[0][len("title ") :]), titles[0]
