@@ -216,13 +216,21 @@ def test_ignoring_every_error_exits_zero(run_cli: RunCli, done_when: Path) -> No
     assert result.stdout == ""
 
 
-def test_warning_passes_without_strict_and_fails_with_it(run_cli: RunCli) -> None:
-    args = ("check", "--format", "parsable", "--select", "CB206")
-    plain = run_cli(*args, cwd=GAP_CASE)
+def test_warning_passes_without_strict_and_fails_with_it(
+    run_cli: RunCli, tmp_path: Path, write: Callable[[str, str], Path]
+) -> None:
+    write(
+        "goals.yaml",
+        "kind: goals\ngoals:\n  - id: g\n    title: Crazy ideas and insane claims\n"
+        "    statement: Explain the claims.\n    domain: knowledge\n    bloom: understand\n"
+        "    topics: [ideologies]\n    minutes: 30\n",
+    )
+    args = ("check", "--format", "parsable", "--select", "CB401")
+    plain = run_cli(*args, cwd=tmp_path)
     assert plain.exit_code == 0
     assert plain.stdout.count("[warning]") == 2
-    assert "(CB206)" in plain.stdout
-    strict = run_cli(*args, "--strict", cwd=GAP_CASE)
+    assert "goals.yaml:4:12: [warning]" in plain.stdout
+    strict = run_cli(*args, "--strict", cwd=tmp_path)
     assert strict.exit_code == 1
     assert strict.stdout == plain.stdout
 
@@ -387,7 +395,7 @@ def test_codes_prints_one_code(run_cli: RunCli, code: str) -> None:
 
 
 def test_codes_warning_default_severity(run_cli: RunCli) -> None:
-    result = run_cli("codes", "CB206")
+    result = run_cli("codes", "CB401")
     assert result.exit_code == 0
     assert "Default severity: warning" in result.stdout
 
@@ -465,9 +473,9 @@ def test_needs_outside_any_curriculum_uses_the_bundled_one(tmp_path: Path) -> No
         encoding="utf-8",
     )
     done = run([entry_point(), "check", "needs.yaml", "--format", "parsable"], tmp_path)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr
     assert done.stdout == (
-        "needs.yaml:5:12: [warning] gap topic 'zz-no-such-topic' is taught by no goal of"
+        "needs.yaml:5:12: [error] gap topic 'zz-no-such-topic' is taught by no goal of"
         " curriculum 'ran-health-pcve' (CB206)\n"
     )
 

@@ -575,7 +575,9 @@ def test_warn_and_error_effects_are_recorded_without_changing_scores() -> None:
     assert scores(d) == {"lecture": 0, "role-play": 0}
     role_play = d.candidate("role-play")
     assert role_play is not None
-    assert role_play.fired == [Fired("caution", "warn", "use with a trained facilitator", "Guide")]
+    assert role_play.fired == [
+        Fired("caution", "warn", "use with a trained facilitator", "Guide", "Rule caution.")
+    ]
     assert firings(d, "lecture") == [("bad", "error: never do this")]
     assert all(c.eligible for c in d.candidates)
 
@@ -721,7 +723,7 @@ def test_a_curriculum_rule_overrides_a_builtin_rule_by_id(tmp_path: Path) -> Non
     assert [c.excluded_by for c in d.candidates] == [[], []]
     assert scores(d) == {"classroom": -2, "webinar": 0}
     assert d.candidate("classroom").fired == [  # type: ignore[union-attr]
-        Fired("fit-delivery-mode", "score", -2, "our own policy")
+        Fired("fit-delivery-mode", "score", -2, "our own policy", "Rule fit-delivery-mode.")
     ]
     assert d.winner == "webinar"
 

@@ -557,6 +557,7 @@ def test_follow_up_is_dated_weeks_after_the_last_day() -> None:
     assert [f.code for f in plan.findings if f.code == "CB306"] == []
     assert plan.evaluation[-1].model_dump() == {
         "goal": "follow-up:follow-up-after-six-weeks",
+        "title": "Follow-up: practice review",
         "level": "behaviour",
         "instrument": "Follow-up: practice review",
         "when": "6 weeks after the last day",
