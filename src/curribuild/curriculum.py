@@ -522,8 +522,11 @@ def checked(result: tuple[Curriculum, list[Finding]]) -> Curriculum:
 
 def find_config_root(file: Path) -> Path | None:
     """Nearest folder at or above ``file`` holding a curriculum or repository config."""
+    if file.parent in _CONFIG_ROOTS:  # files of one folder share the answer
+        return _CONFIG_ROOTS[file.parent]
     start = file.resolve().parent
     if start in _CONFIG_ROOTS:
+        _CONFIG_ROOTS[file.parent] = _CONFIG_ROOTS[start]
         return _CONFIG_ROOTS[start]
     folder = start
     found: Path | None = None
@@ -534,7 +537,7 @@ def find_config_root(file: Path) -> Path | None:
         if (folder / ".git").exists() or folder.parent == folder:
             break
         folder = folder.parent
-    _CONFIG_ROOTS[start] = found
+    _CONFIG_ROOTS[start] = _CONFIG_ROOTS[file.parent] = found
     return found
 
 

@@ -55,18 +55,29 @@ class StigmaPatterns:
 
     regex: re.Pattern[str]
     suggestions: dict[str, str]
+    first_words: tuple[str, ...] = ()
+
+    def may_occur_in(self, text: str) -> bool:
+        """A cheap pre-check: does any term's first word occur in ``text`` at all?"""
+        lower = text.lower()
+        return any(word in lower for word in self.first_words)
 
 
 def compile_terms(terms: tuple[StigmaTerm, ...]) -> StigmaPatterns:
     """Each term's variants (``a|b``) become one alternative of a single pattern."""
     groups = []
     suggestions = {}
+    first_words: set[str] = set()
     for number, term in enumerate(terms):
         variants = sorted(
             (v.strip() for v in term.term.split("|") if v.strip()), key=len, reverse=True
         )
         body = "|".join(r"\s+".join(re.escape(w) for w in v.split()) for v in variants)
+        # every word of a variant must occur: its longest word is the best cheap test
+        first_words.update(max(v.split(), key=len).lower() for v in variants)
         groups.append(f"(?P<t{number}>{body})")
         suggestions[f"t{number}"] = term.suggestion
     pattern = rf"(?<!\w)(?:{'|'.join(groups)})(?!\w)" if groups else r"(?!x)x"
-    return StigmaPatterns(re.compile(pattern, re.IGNORECASE), suggestions)
+    return StigmaPatterns(
+        re.compile(pattern, re.IGNORECASE), suggestions, tuple(sorted(first_words))
+    )

@@ -50,17 +50,17 @@ def opening(statement: str) -> str:
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     phrases = sorted(verbs().not_observable, key=len, reverse=True)
+    pattern = re.compile("(" + "|".join(re.escape(p) for p in phrases) + r")\b")
     for gid, origin in ctx.own_goals():
-        text = opening(ctx.cur.goals[gid].statement)
-        for phrase in phrases:
-            if re.match(rf"{re.escape(phrase)}\b", text):
-                yield ctx.locator.finding(
-                    CODE,
-                    f"goal {gid!r}: {phrase!r} is not observable",
-                    origin,
-                    ("statement",),
-                    fix="start with an observable verb that fits the Bloom level "
-                    "(e.g. explain, apply, assess)",
-                    severity=DEFAULT_SEVERITY,
-                )
-                break
+        match = pattern.match(opening(ctx.cur.goals[gid].statement))
+        if match is None:
+            continue
+        yield ctx.locator.finding(
+            CODE,
+            f"goal {gid!r}: {match.group(1)!r} is not observable",
+            origin,
+            ("statement",),
+            fix="start with an observable verb that fits the Bloom level "
+            "(e.g. explain, apply, assess)",
+            severity=DEFAULT_SEVERITY,
+        )

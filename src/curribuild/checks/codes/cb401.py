@@ -126,8 +126,8 @@ def patterns_for(extra: tuple[StigmaTerm, ...] = ()) -> StigmaPatterns:
 
 def check_document(doc: Document, patterns: StigmaPatterns) -> Iterator[Finding]:
     """Stigmatising wording in one loaded document (run as files stream by)."""
-    if patterns.regex.search(doc.text) is None:
-        return  # most files have no hit at all: one scan of the raw text
+    if not patterns.may_occur_in(doc.text) or patterns.regex.search(doc.text) is None:
+        return  # most files have no hit at all: a cheap scan of the raw text first
     for path, text in _strings(doc.data):
         for hit, suggestion in scan_text(text, patterns):
             found = hit.group()
