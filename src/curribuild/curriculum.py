@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from curribuild.discovery import walk_yaml
+from curribuild.discovery import real, walk_yaml
 from curribuild.errors import UserError
 from curribuild.findings import Finding, Position, Severity
 from curribuild.loader import DEFAULT_LIMITS, Document, Limits, LoadError, load_file
@@ -52,7 +52,7 @@ def display_path(path: Path) -> str:
     except ValueError:  # pragma: no cover - other drive on Windows
         return path.as_posix()
     if rel.startswith(".."):
-        return path.resolve().as_posix()
+        return real(path).as_posix()
     return Path(rel).as_posix()
 
 
@@ -165,7 +165,7 @@ class Curriculum:
             return False
         known = self._own_files.get(origin.file)
         if known is None:
-            known = origin.file.resolve().is_relative_to(self.root)
+            known = real(origin.file).is_relative_to(self.root)
             self._own_files[origin.file] = known
         return known
 
@@ -383,11 +383,11 @@ def resolve_reference(ref: str, relative_to: Path | None) -> Path | None:
     """A curriculum folder from a bundled name or a path relative to ``relative_to``."""
     bundled = bundled_curriculum(ref)
     if relative_to is not None:
-        candidate = (relative_to / ref).resolve()
+        candidate = real(relative_to / ref)
         if candidate.is_dir() and (bundled is None or "/" in ref or ref.startswith(".")):
             return candidate
     if bundled is not None:
-        return bundled.resolve()
+        return real(bundled)
     return None
 
 
@@ -402,7 +402,7 @@ def load_curriculum(
     _state: _LoadState | None = None,
 ) -> tuple[Curriculum, list[Finding]]:
     """Load the curriculum in folder ``root`` with everything it extends (cached)."""
-    root = root.resolve()
+    root = real(root)
     if root in _CACHE:
         return _CACHE[root]
     locator = Locator()
@@ -428,7 +428,7 @@ def build_curriculum(
     _state: _LoadState | None = None,
 ) -> tuple[Curriculum, list[Finding]]:
     """Merge already-validated documents of folder ``root`` over what they extend."""
-    root = root.resolve()
+    root = real(root)
     state = _state or _LoadState()
     parsed = sorted(
         (p for p in parsed if p.kind in CURRICULUM_KINDS), key=lambda p: p.file.as_posix()
@@ -437,7 +437,7 @@ def build_curriculum(
     config = next((p for p in parsed if isinstance(p.model, Config)), None)
     base: Curriculum = builtin_layer()
     default_root = bundled_curriculum(DEFAULT_CURRICULUM)
-    if config is None and default_root is not None and default_root.resolve() != root:
+    if config is None and default_root is not None and real(default_root) != root:
         # Loose documents without a curriculum config build on the bundled
         # curriculum, as needs files without `curriculum:` do.
         base, _ = load_curriculum(default_root, limits)
@@ -524,7 +524,7 @@ def find_config_root(file: Path) -> Path | None:
     """Nearest folder at or above ``file`` holding a curriculum or repository config."""
     if file.parent in _CONFIG_ROOTS:  # files of one folder share the answer
         return _CONFIG_ROOTS[file.parent]
-    start = file.resolve().parent
+    start = real(file).parent
     if start in _CONFIG_ROOTS:
         _CONFIG_ROOTS[file.parent] = _CONFIG_ROOTS[start]
         return _CONFIG_ROOTS[start]
@@ -550,4 +550,4 @@ def curriculum_for_needs(
         root = find_config_root(needs_file)
         if root is not None:
             return load_curriculum(root, limits)
-    return load_named(needs.curriculum, needs_file.resolve().parent, limits)
+    return load_named(needs.curriculum, real(needs_file).parent, limits)

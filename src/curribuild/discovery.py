@@ -14,6 +14,14 @@ from pathlib import Path
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
+def real(path: Path) -> Path:
+    """``path.resolve()``, or the absolute path where a symlink loop makes that impossible."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
 def walk_yaml(root: Path) -> list[Path]:
     """Every YAML file under ``root``, hidden files and folders skipped, sorted."""
     found: list[Path] = []
@@ -41,7 +49,7 @@ def git_ignored(paths: Iterable[Path]) -> set[Path]:
         if top is not None:
             seen_tops.setdefault(top, []).extend(files)
     for top, files in seen_tops.items():
-        stdin = "\0".join(os.path.relpath(f.resolve(), top) for f in files) + "\0"
+        stdin = "\0".join(os.path.relpath(real(f), top) for f in files) + "\0"
         try:
             done = subprocess.run(
                 ["git", "-C", str(top), "check-ignore", "-z", "--stdin"],
@@ -56,15 +64,15 @@ def git_ignored(paths: Iterable[Path]) -> set[Path]:
             continue
         for rel in done.stdout.decode(errors="replace").split("\0"):
             if rel:
-                ignored.add((top / rel).resolve())
-    return {p for p in candidates if p.resolve() in ignored}
+                ignored.add(real(top / rel))
+    return {p for p in candidates if real(p) in ignored}
 
 
 _TOP_CACHE: dict[Path, Path | None] = {}
 
 
 def _git_top(folder: Path) -> Path | None:
-    folder = folder.resolve()
+    folder = real(folder)
     if folder in _TOP_CACHE:
         return _TOP_CACHE[folder]
     top: Path | None = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from curribuild.curriculum import Curriculum, Loc, Origin
 from curribuild.facts import SCOPE_ROOTS, catalogue, paths_for_scope
@@ -275,7 +274,3 @@ def check_needs(needs: Needs, cur: Curriculum, origin: Origin) -> list[Finding]:
             )
         )
     return findings
-
-
-def is_within(path: Path, root: Path) -> bool:
-    return path.resolve().is_relative_to(root.resolve())

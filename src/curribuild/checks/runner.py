@@ -24,7 +24,7 @@ from curribuild.curriculum import (
     find_config_root,
     parse_file,
 )
-from curribuild.discovery import git_ignored, walk_yaml
+from curribuild.discovery import git_ignored, real, walk_yaml
 from curribuild.engine.ruletests import run_cases
 from curribuild.errors import UsageError, UserError
 from curribuild.findings import Finding, Severity
@@ -66,7 +66,7 @@ def collect_files(paths: Sequence[Path]) -> list[tuple[Path, bool]]:
     out: dict[Path, tuple[Path, bool]] = {}  # resolved path -> (path as given, explicit)
 
     def add(file: Path, explicit: bool) -> None:
-        key = file.resolve()
+        key = real(file)
         if key not in out or (explicit and not out[key][1]):
             out[key] = (out[key][0] if key in out else file, explicit)
 
@@ -90,7 +90,7 @@ def find_repo_config(
     """The repository's ``curribuild.yaml``: in the first folder checked or above it,
     up to the repository root."""
     start = paths[0] if paths else Path()
-    folder = start.resolve() if start.is_dir() else start.resolve().parent
+    folder = real(start) if start.is_dir() else real(start).parent
     while True:
         candidate = folder / "curribuild.yaml"
         if candidate.is_file():
@@ -112,7 +112,7 @@ def _filtered(
     out = []
     for file, explicit in files:
         try:
-            rel = file.resolve().relative_to(root).as_posix()
+            rel = real(file).relative_to(root).as_posix()
         except ValueError:
             rel = file.as_posix()
         if not explicit:
@@ -130,15 +130,23 @@ _DISABLE = re.compile(r"#\s*curribuild:\s*disable=([A-Za-z0-9, ]+)")
 def suppressed(findings: list[Finding]) -> list[Finding]:
     """Drop findings on lines that carry ``# curribuild: disable=CODE[,CODE]``."""
     cache: dict[str, list[str] | None] = {}
+    disabled: dict[tuple[str, int], frozenset[str]] = {}
     out = []
     for finding in findings:
         if finding.path and finding.line > 0:
-            line = source_line(finding.path, finding.line, cache)
-            match = _DISABLE.search(line) if line else None
-            if match:
-                codes = {c.strip().upper() for c in match.group(1).split(",")}
-                if finding.code in codes or "ALL" in codes:
-                    continue
+            key = (finding.path, finding.line)
+            codes = disabled.get(key)
+            if codes is None:  # one look at each line, however many findings it has
+                line = source_line(finding.path, finding.line, cache)
+                match = _DISABLE.search(line) if line and "curribuild" in line else None
+                codes = (
+                    frozenset(c.strip().upper() for c in match.group(1).split(",") if match)
+                    if match
+                    else frozenset()
+                )
+                disabled[key] = codes
+            if finding.code in codes or "ALL" in codes:
+                continue
         out.append(finding)
     return out
 
@@ -158,8 +166,7 @@ def run_check(options: CheckOptions) -> CheckResult:
     groups: dict[Path, list[Parsed]] = {}
     needs_docs: list[Parsed] = []
     fallback_roots = {
-        path.resolve(): path.resolve() if path.is_dir() else path.resolve().parent
-        for path in options.paths
+        real(path): real(path) if path.is_dir() else real(path).parent for path in options.paths
     }
     documents = 0
     findings.extend(config_findings)
@@ -220,7 +227,7 @@ def run_check(options: CheckOptions) -> CheckResult:
 
 
 def _fallback_root(file: Path, roots: dict[Path, Path]) -> Path:
-    resolved = file.resolve()
+    resolved = real(file)
     for given, root in roots.items():
         if resolved == given or resolved.is_relative_to(root):
             return root

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -22,7 +23,7 @@ from curribuild.curriculum import (
 )
 from curribuild.errors import UsageError, UserError
 from curribuild.findings import Severity
-from curribuild.loader import DEFAULT_LIMITS
+from curribuild.loader import DEFAULT_LIMITS, LoadError, load_file
 from curribuild.models.needs import Needs
 from curribuild.output import console_for
 from curribuild.planner.build import build_plan
@@ -64,9 +65,40 @@ def load_for_needs(needs_path: Path, curriculum: Path | None) -> tuple[Needs, Cu
     return needs, cur
 
 
+# Where in the needs file a planning error belongs, by code.
+_NEEDS_FIELDS: dict[str, tuple[str, ...]] = {
+    "CB207": ("curriculum",),
+    "CB312": ("constraints", "day_end"),
+    "CB313": ("constraints", "days"),
+}
+
+
+def located(exc: UserError, needs_path: Path) -> UserError:
+    """The same error with its unplaced findings placed in the needs file."""
+    if not any(not f.path and f.code in _NEEDS_FIELDS for f in exc.findings):
+        return exc
+    try:
+        doc = load_file(needs_path, display_path(needs_path))
+    except LoadError:
+        return exc
+    placed = []
+    for f in exc.findings:
+        if not f.path and f.code in _NEEDS_FIELDS:
+            pos = doc.locate(_NEEDS_FIELDS[f.code])
+            f = replace(f, path=doc.path, line=pos.line, col=pos.col)
+        placed.append(f)
+    exc.findings = placed
+    return exc
+
+
 def run(needs_path: Path, output: str | None, curriculum: Path | None, color: bool) -> int:
-    needs, cur = load_for_needs(needs_path, curriculum)
-    plan = build_plan(needs, cur)
+    try:
+        needs, cur = load_for_needs(needs_path, curriculum)
+        plan = build_plan(needs, cur)
+    except UsageError:
+        raise
+    except UserError as exc:
+        raise located(exc, needs_path) from None
     target = output or DEFAULT_OUTPUT.as_posix()
     where = write_output(target, plan.to_json())
     stream = sys.stderr if target == "-" else sys.stdout

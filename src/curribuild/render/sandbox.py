@@ -12,11 +12,11 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from jinja2.exceptions import SecurityError
@@ -30,6 +30,7 @@ MAX_OUTPUT_CHARS = 20_000_000
 MAX_SECONDS = 30.0
 MAX_SEQUENCE = 1_000_000
 MAX_POWER_BITS = 100_000
+ALARM_GRACE = 2.0
 
 
 class TemplateLimitError(Exception):
@@ -156,11 +157,19 @@ def _generate(env: _Environment, name: str, context: dict[str, Any], max_chars: 
     tmpl = env.get_template(name)
     parts: list[str] = []
     size = 0
-    for chunk in tmpl.generate(context):
+    chunks = cast(Generator[str, None, None], tmpl.generate(context))
+    for chunk in chunks:
         size += len(chunk)
+        problem = None
         if size > max_chars:
-            raise TemplateLimitError(f"output is larger than the limit of {max_chars:,} characters")
-        env.check_time()
+            problem = TemplateLimitError(
+                f"output is larger than the limit of {max_chars:,} characters"
+            )
+        elif time.monotonic() > env.deadline:
+            problem = TemplateLimitError(f"template ran longer than {env.seconds:g} seconds")
+        if problem is not None:
+            # raise it where the template stands, so the error names its line
+            chunks.throw(problem)
         parts.append(chunk)
     return "".join(parts)
 
@@ -178,7 +187,9 @@ def _alarm(seconds: float) -> Iterator[None]:
         raise TemplateLimitError(f"template ran longer than {seconds:g} seconds")
 
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # a backstop only: the clock checks inside the sandbox fire first and name the
+    # template line; the alarm catches what they cannot see (a slow filter)
+    signal.setitimer(signal.ITIMER_REAL, seconds + ALARM_GRACE)
     try:
         yield
     finally:

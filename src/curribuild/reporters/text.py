@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -15,16 +16,22 @@ if TYPE_CHECKING:
 
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _MAX_SHOWN = 160
+MAX_SOURCE_BYTES = 20_000_000
 
 
 def source_line(path: str, line_no: int, cache: dict[str, list[str] | None]) -> str | None:
     """Line ``line_no`` of ``path`` (for display only; never raises)."""
     if path not in cache:
+        cache[path] = None
         try:
-            raw = Path(path).read_bytes()[:20_000_000]
-            cache[path] = raw.decode("utf-8", errors="replace").splitlines()
+            file = Path(path)
+            info = file.stat()
+            # regular files only (a pipe would block, a device never end), within the size cap
+            if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_SOURCE_BYTES:
+                raw = file.read_bytes()[:MAX_SOURCE_BYTES]
+                cache[path] = raw.decode("utf-8", errors="replace").splitlines()
         except OSError:
-            cache[path] = None
+            pass
     lines = cache[path]
     if lines is None or not 0 < line_no <= len(lines):
         return None
