@@ -511,6 +511,18 @@ def load_named(
 _CONFIG_ROOTS: dict[Path, Path | None] = {}
 
 
+def forget() -> None:
+    """Drop what earlier runs cached about folders and curricula (files may have changed).
+
+    Commands call this first, so a long-lived process (tests, an editor plug-in)
+    never sees a stale answer; the built-in rules, which ship with the package, stay.
+    """
+    builtin = data_file("builtin-rules.yaml")
+    for key in [k for k in _CACHE if k != builtin]:
+        del _CACHE[key]
+    _CONFIG_ROOTS.clear()
+
+
 def checked(result: tuple[Curriculum, list[Finding]]) -> Curriculum:
     """The curriculum of a load, or a UserError carrying its error findings."""
     cur, findings = result
@@ -522,11 +534,12 @@ def checked(result: tuple[Curriculum, list[Finding]]) -> Curriculum:
 
 def find_config_root(file: Path) -> Path | None:
     """Nearest folder at or above ``file`` holding a curriculum or repository config."""
-    if file.parent in _CONFIG_ROOTS:  # files of one folder share the answer
-        return _CONFIG_ROOTS[file.parent]
+    here = file.parent.absolute()  # files of one folder share the answer
+    if here in _CONFIG_ROOTS:
+        return _CONFIG_ROOTS[here]
     start = real(file).parent
     if start in _CONFIG_ROOTS:
-        _CONFIG_ROOTS[file.parent] = _CONFIG_ROOTS[start]
+        _CONFIG_ROOTS[here] = _CONFIG_ROOTS[start]
         return _CONFIG_ROOTS[start]
     folder = start
     found: Path | None = None
@@ -537,7 +550,7 @@ def find_config_root(file: Path) -> Path | None:
         if (folder / ".git").exists() or folder.parent == folder:
             break
         folder = folder.parent
-    _CONFIG_ROOTS[start] = _CONFIG_ROOTS[file.parent] = found
+    _CONFIG_ROOTS[start] = _CONFIG_ROOTS[here] = found
     return found
 
 

@@ -22,6 +22,7 @@ from curribuild.curriculum import (
     curriculum_for_needs,
     display_path,
     find_config_root,
+    forget,
     parse_file,
 )
 from curribuild.discovery import git_ignored, real, walk_yaml
@@ -152,6 +153,7 @@ def suppressed(findings: list[Finding]) -> list[Finding]:
 
 
 def run_check(options: CheckOptions) -> CheckResult:
+    forget()
     repo_config, repo_root, config_findings = find_repo_config(options.paths, options.limits)
     if repo_config is not None:
         options.limits = Limits(repo_config.limits.max_bytes, repo_config.limits.max_depth)

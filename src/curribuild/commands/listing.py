@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.table import Table
 
-from curribuild.curriculum import Curriculum, checked, load_curriculum, load_named
+from curribuild.curriculum import Curriculum, checked, forget, load_curriculum, load_named
 from curribuild.errors import UsageError
 from curribuild.output import console_for
 
@@ -15,6 +15,7 @@ WHAT = ("methods", "goals", "rules", "codes")
 
 
 def _curriculum(curriculum: Path | None) -> Curriculum:
+    forget()
     if curriculum is not None:
         if not curriculum.is_dir():
             raise UsageError(f"--curriculum {curriculum}: not a folder")

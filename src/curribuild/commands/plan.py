@@ -18,6 +18,7 @@ from curribuild.curriculum import (
     checked,
     curriculum_for_needs,
     display_path,
+    forget,
     load_curriculum,
     parse_file,
 )
@@ -52,6 +53,7 @@ def load_needs(path: Path) -> Needs:
 def load_for_needs(needs_path: Path, curriculum: Path | None) -> tuple[Needs, Curriculum]:
     """The needs and the curriculum they are planned from, both free of errors
     (including reference errors such as unknown prerequisites)."""
+    forget()
     needs = load_needs(needs_path)
     if curriculum is not None:
         if not curriculum.is_dir():
