@@ -249,6 +249,36 @@ def _track_positions(
     return builder.values, builder.keys
 
 
+def _flow_depth_position(text: str, limit: int) -> Position | None:
+    """Where flow brackets first nest deeper than ``limit`` (quotes and comments skipped)."""
+    depth = 0
+    quote = ""
+    previous = "\n"
+    index = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char == "#" and previous in " \t\n":
+            newline = text.find("\n", index)
+            index = length if newline < 0 else newline
+            previous = "\n"
+            continue
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return position_at(text, index)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        previous = char
+        index += 1
+    return None
+
+
 def _char_at(text: str, pos: Position) -> str:
     lines = text.split("\n", pos.line)
     if len(lines) < pos.line:
@@ -282,6 +312,16 @@ class _Builder:
             mark = exc.problem_mark or exc.context_mark
             pos = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
             problem = exc.problem or exc.context or "invalid YAML"
+            if "nesting depth" in problem:
+                # libyaml >= 0.2.6 stops deep flow nesting while scanning ahead, before
+                # the builder sees the level that crosses curribuild's own limit
+                max_depth = self.limits.max_depth
+                raise LoadError(
+                    "CB007",
+                    f"nesting is deeper than the limit of {max_depth} levels",
+                    _flow_depth_position(self.text, max_depth - 1) or pos,  # the root is a level
+                    "flatten the document",
+                ) from None
             if _char_at(self.text, pos) == "\t" or "tab" in problem:
                 problem = "tab character where YAML expects spaces"
                 fix = "indent with spaces, not tabs"
