@@ -187,7 +187,8 @@ def test_an_infeasible_plan_exits_1_and_writes_nothing(repo: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "error: required goals need 180 minutes of teaching but 1 day(s) hold about 120",
-        "  error CB313 required goals need 180 minutes of teaching but 1 day(s) hold about 120",
+        "  tight.yaml:13:3: error CB313 required goals need 180 minutes of teaching but 1 "
+        "day(s) hold about 120",
         "    fix: set days to at least 2, lengthen the days, or lower some gap priorities "
         "from high to medium",
     ]
