@@ -292,10 +292,14 @@ class Prepared:
 
     def _holds(self, rule_index: int, env: Env) -> frozenset[int]:
         """The methods a rule fires for, for the goal in ``env``."""
-        rule, method_ok = self.active[rule_index]
         goal_test = self._goal_tests[rule_index]
         if goal_test is not None and not goal_test(env):
             return _EMPTY
+        return self._pair_holds(rule_index, env)
+
+    def _pair_holds(self, rule_index: int, env: Env) -> frozenset[int]:
+        """The methods a rule's goal-and-method parts hold for (goal parts already hold)."""
+        rule, method_ok = self.active[rule_index]
         holds = method_ok
         for part_index, part in enumerate(rule.pair):
             holds = holds & self._pair_methods(rule_index, part_index, part, method_ok, env)
@@ -338,10 +342,16 @@ class Prepared:
         excluded: dict[int, list[str]] = {}
         fired: list[tuple[tuple[Fired, ...], frozenset[int]]] = []
         required: list[tuple[str, set[str]]] = []
-        for rule_index, (rule, _) in enumerate(self.active):
-            holds = self._holds(rule_index, env)
-            if not holds:
+        goal_tests = self._goal_tests
+        for rule_index, (rule, method_ok) in enumerate(self.active):
+            goal_test = goal_tests[rule_index]
+            if goal_test is not None and not goal_test(env):
                 continue
+            holds = method_ok
+            if rule.pair:
+                holds = self._pair_holds(rule_index, env)
+                if not holds:
+                    continue
             fired.append((rule.firings, holds))
             score = self._scores[rule_index]
             if score:

@@ -30,6 +30,7 @@ class _Matched:
     selected: Selected
     decision: Decision
     minutes: int  # session length within the method's range
+    rationale: tuple[pm.Rationale, ...] | None = None
 
 
 def _minutes(t: dt.time) -> int:
@@ -91,11 +92,23 @@ def available_minutes(frame: DayFrame, days: int) -> int:
     return max(0, min(frame.teaching_cap, span - breaks)) * days
 
 
-def _rationale(decision: Decision) -> tuple[pm.Rationale, ...]:
-    return tuple(
-        pm.Rationale(rule=f.rule, effect=f.describe(), description=f.description, source=f.source)
-        for f in decision.winner_firings()
-    )
+_RATIONALE: dict[Fired, pm.Rationale] = {}
+
+
+def _rationale(item: _Matched) -> tuple[pm.Rationale, ...]:
+    """Why the goal got its method: the winner's fired rules (computed once per goal)."""
+    if item.rationale is None:
+        out = []
+        for f in item.decision.winner_firings():
+            reason = _RATIONALE.get(f)
+            if reason is None:  # trusted data from our own models: no re-validation
+                reason = pm.Rationale.model_construct(
+                    rule=f.rule, effect=f.describe(), description=f.description, source=f.source
+                )
+                _RATIONALE[f] = reason
+            out.append(reason)
+        item.rationale = tuple(out)
+    return item.rationale
 
 
 def _units(
@@ -110,7 +123,7 @@ def _units(
         method = cur.methods[item.decision.winner or ""]
         parts = max(1, math.ceil(item.minutes / frame.max_block))
         base, extra = divmod(item.minutes, parts)
-        rationale = _rationale(item.decision)
+        rationale = _rationale(item)
         for part in range(parts):
             minutes = base + (1 if part < extra else 0)
             last = part == parts - 1
