@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,13 @@ def test_bundled_example_plan_keeps_every_invariant(path: Path) -> None:
     scheduled = {g.id for g in plan.goals.scheduled}
     assert required <= scheduled, required - scheduled
     assert not [f for f in plan.findings if f.severity == "error"]
+
+
+@pytest.mark.parametrize("path", NEEDS, ids=lambda p: p.stem)
+def test_plan_json_is_the_standard_canonical_form(path: Path) -> None:
+    """The fast serializer writes exactly what json.dumps(indent=2, sort_keys=True) would."""
+    needs = Needs.model_validate(load_file(path).data)
+    cur, _ = curriculum_for_needs(needs, path)
+    plan = build_plan(needs, cur)
+    data = plan.model_dump(mode="json")
+    assert plan.to_json() == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
