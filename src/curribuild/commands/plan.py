@@ -31,6 +31,7 @@ from curribuild.planner.build import build_plan
 from curribuild.planner.model import Plan
 
 DEFAULT_OUTPUT = Path("build") / "plan.json"
+SUMMARY_DAYS = 14  # a summary, not the agenda: `curribuild render` prints every day
 
 
 def load_needs(path: Path) -> Needs:
@@ -118,7 +119,8 @@ def print_summary(plan: Plan, where: str, console: Console) -> None:
         )
     )
     table = Table("day", "date", "sessions", "teaching", "first", "last", box=None, pad_edge=False)
-    for day in plan.days:
+    shown = plan.days if len(plan.days) <= SUMMARY_DAYS else plan.days[: SUMMARY_DAYS - 1]
+    for day in shown:
         teaching = [s for s in day.sessions if s.kind == "teaching"]
         table.add_row(
             str(day.day),
@@ -128,6 +130,8 @@ def print_summary(plan: Plan, where: str, console: Console) -> None:
             day.sessions[0].start if day.sessions else "-",
             day.sessions[-1].end if day.sessions else "-",
         )
+    if len(shown) < len(plan.days):
+        table.add_row("…", f"{len(plan.days) - len(shown)} more days", "", "", "", "")
     console.print(table)
     console.print(
         f"{t.goals_scheduled} goals scheduled in {t.sessions} sessions, "

@@ -696,6 +696,9 @@ def _coverage(
         )
         for gap in needs.gaps
     ]
-    return pm.Coverage(
-        perspectives=perspectives, learning_types=learning_types, domains=domains, gaps=gaps
+    return pm.Coverage(  # keys sorted: plan.json is canonical
+        perspectives=dict(sorted(perspectives.items())),
+        learning_types=dict(sorted(learning_types.items())),
+        domains=dict(sorted(domains.items())),
+        gaps=gaps,
     )
