@@ -158,19 +158,19 @@ def _generate(env: _Environment, name: str, context: dict[str, Any], max_chars: 
     parts: list[str] = []
     size = 0
     chunks = cast(Generator[str, None, None], tmpl.generate(context))
-    for chunk in chunks:
+    append = parts.append
+    deadline = env.deadline
+    for count, chunk in enumerate(chunks):
         size += len(chunk)
-        problem = None
-        if size > max_chars:
-            problem = TemplateLimitError(
-                f"output is larger than the limit of {max_chars:,} characters"
+        append(chunk)
+        if size > max_chars or (count & 255 == 0 and time.monotonic() > deadline):
+            problem = (
+                TemplateLimitError(f"output is larger than the limit of {max_chars:,} characters")
+                if size > max_chars
+                else TemplateLimitError(f"template ran longer than {env.seconds:g} seconds")
             )
-        elif time.monotonic() > env.deadline:
-            problem = TemplateLimitError(f"template ran longer than {env.seconds:g} seconds")
-        if problem is not None:
             # raise it where the template stands, so the error names its line
             chunks.throw(problem)
-        parts.append(chunk)
     return "".join(parts)
 
 
