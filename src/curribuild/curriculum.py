@@ -391,10 +391,6 @@ def resolve_reference(ref: str, relative_to: Path | None) -> Path | None:
     return None
 
 
-def curriculum_files(root: Path) -> list[Path]:
-    return walk_yaml(root)
-
-
 def load_curriculum(
     root: Path,
     limits: Limits = DEFAULT_LIMITS,
@@ -408,7 +404,7 @@ def load_curriculum(
     locator = Locator()
     parsed: list[Parsed] = []
     findings: list[Finding] = []
-    for file in curriculum_files(root):
+    for file in walk_yaml(root):
         item, problems = parse_file(file, display_path(file), limits, locator, explicit=False)
         findings.extend(problems)
         if item is not None:

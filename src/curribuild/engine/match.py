@@ -123,12 +123,6 @@ class Decision:
     def candidate(self, method_id: str) -> Candidate | None:
         return next((c for c in self.candidates if c.method == method_id), None)
 
-    def score_of(self, method_id: str) -> int | None:
-        try:
-            return self._scores[list(self._methods).index(method_id)]
-        except ValueError:
-            return None
-
     @property
     def fired_rules(self) -> list[str]:
         return sorted({fired.rule for firings, _ in self._fired for fired in firings})

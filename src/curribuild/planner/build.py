@@ -353,23 +353,34 @@ def build_plan(needs: Needs, cur: Curriculum) -> pm.Plan:
 def _without_dependants(
     matched: list[_Matched], gone: set[str], dropped: list[pm.DroppedGoal], why: str
 ) -> list[_Matched]:
-    """Remove goals whose prerequisites are gone, transitively."""
-    gone = set(gone)
-    kept: list[_Matched] = []
-    for m in matched:  # matched is in prerequisite order, so one pass suffices
-        missing = [r for r in m.selected.goal.requires if r in gone]
-        if missing:
-            gone.add(m.selected.goal.id)
-            dropped.append(
-                pm.DroppedGoal(
-                    id=m.selected.goal.id,
-                    title=m.selected.goal.title,
-                    reason=f"{why} ({', '.join(missing)})",
-                )
-            )
-        else:
-            kept.append(m)
+    """Remove goals whose prerequisites are gone, transitively, recording why."""
+    kept = _prune(matched, gone)
+    _record_drops(
+        matched, kept, {}, dropped, lambda m, kept_ids: f"{why} ({_missing(m, kept_ids)})"
+    )
     return kept
+
+
+def _missing(m: _Matched, kept_ids: set[str]) -> str:
+    return ", ".join(r for r in m.selected.goal.requires if r not in kept_ids)
+
+
+def _record_drops(
+    matched: list[_Matched],
+    kept: list[_Matched],
+    reasons: dict[str, str],
+    dropped: list[pm.DroppedGoal],
+    dependant: Callable[[_Matched, set[str]], str],
+) -> None:
+    """A DroppedGoal for every goal of ``matched`` not ``kept``: its own reason, or,
+    for a dependant dropped along with a prerequisite, ``dependant``'s."""
+    kept_ids = {m.selected.goal.id for m in kept}
+    for m in matched:
+        gid = m.selected.goal.id
+        if gid in kept_ids:
+            continue
+        reason = reasons.get(gid) or dependant(m, kept_ids)
+        dropped.append(pm.DroppedGoal(id=gid, title=m.selected.goal.title, reason=reason))
 
 
 def _day_capacity(frame: DayFrame) -> int:
@@ -442,17 +453,10 @@ def _drop_too_long(
                 gid, m.selected.goal.title, long[gid], m.decision.winner or "", trial.frames[0]
             )
     kept = _prune(matched, set(long))
-    kept_ids = {m.selected.goal.id for m in kept}
-    for m in matched:
-        gid = m.selected.goal.id
-        if gid in kept_ids:
-            continue
-        reason = (
-            f"a day is too short for it ({long[gid]} minutes)"
-            if gid in long
-            else "its prerequisite does not fit in a day"
-        )
-        dropped.append(pm.DroppedGoal(id=gid, title=m.selected.goal.title, reason=reason))
+    reasons = {gid: f"a day is too short for it ({need} minutes)" for gid, need in long.items()}
+    _record_drops(
+        matched, kept, reasons, dropped, lambda m, ids: "its prerequisite does not fit in a day"
+    )
     return kept
 
 
@@ -505,17 +509,19 @@ def _fit_budget(
         if not trial.result.overflow:
             gone.discard(gid)
             best = trial
-    kept = {m.selected.goal.id for m in best.goals}
-    for m in matched:
-        gid = m.selected.goal.id
-        if gid in kept:
-            continue
-        if gid in gone:
-            why = _TIER_WHY.get(m.selected.drop_tier, "droppable")
-            reason = f"over the time budget ({why})"
-        else:
-            reason = "its prerequisite was dropped for time"
-        dropped.append(pm.DroppedGoal(id=gid, title=m.selected.goal.title, reason=reason))
+    reasons = {
+        m.selected.goal.id: "over the time budget "
+        f"({_TIER_WHY.get(m.selected.drop_tier, 'droppable')})"
+        for m in matched
+        if m.selected.goal.id in gone
+    }
+    _record_drops(
+        matched,
+        best.goals,
+        reasons,
+        dropped,
+        lambda m, ids: "its prerequisite was dropped for time",
+    )
     return best
 
 
