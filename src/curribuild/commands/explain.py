@@ -1,9 +1,11 @@
-"""``curribuild explain``: for each goal, every candidate method and why the winner won."""
+"""``curribuild explain``: for each goal, every candidate method, what the plan did with
+it, and why: the method the plan gave it (or why it is not in the plan)."""
 
 from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,35 +15,77 @@ from rich.text import Text
 from curribuild.commands.plan import load_for_needs
 from curribuild.curriculum import Curriculum
 from curribuild.engine.match import Decision, Matcher
-from curribuild.errors import UsageError
-from curribuild.output import console_for
-from curribuild.planner.order import order_goals
-from curribuild.planner.select import select_goals
+from curribuild.errors import InfeasiblePlan, UsageError
+from curribuild.output import console_for, neutral, print_error
+from curribuild.planner.model import Plan
 from curribuild.suggest import did_you_mean
 
 
-def decisions(
+@dataclass(slots=True)
+class Entry:
+    decision: Decision
+    chosen: str | None  # the method the plan gave the goal
+    status: str  # scheduled | dropped | not-requested | no-plan
+    why: str  # why in the plan / why not
+    method_reason: str
+    tie: bool
+
+
+def entries(
     needs_path: Path, goal_id: str | None, curriculum: Path | None
-) -> tuple[Curriculum, list[Decision]]:
+) -> tuple[Curriculum, list[Entry], InfeasiblePlan | None]:
+    from curribuild.planner.build import build_plan
+
     needs, cur = load_for_needs(needs_path, curriculum)
+    if goal_id is not None and goal_id not in cur.goals:
+        hint = did_you_mean(goal_id, cur.goals)
+        raise UsageError(f"unknown goal {goal_id!r}" + (f"; {hint}" if hint else ""))
     prepared = Matcher(cur.rules.values(), list(cur.methods.values())).prepare(needs)
+    plan: Plan | None = None
+    failure: InfeasiblePlan | None = None
+    try:
+        plan = build_plan(needs, cur)
+    except InfeasiblePlan as exc:
+        failure = exc
+    scheduled = {g.id: g for g in plan.goals.scheduled} if plan else {}
+    dropped = {g.id: g for g in plan.goals.dropped} if plan else {}
     if goal_id is not None:
-        goal = cur.goals.get(goal_id)
-        if goal is None:
-            hint = did_you_mean(goal_id, cur.goals)
-            raise UsageError(f"unknown goal {goal_id!r}" + (f"; {hint}" if hint else ""))
-        return cur, [prepared.decide(goal)]
-    goals = [s.goal for s in order_goals(select_goals(cur.goals, needs))]
-    return cur, [prepared.decide(g) for g in goals]
+        ids = [goal_id]
+    elif plan is not None:
+        ids = [*scheduled, *dropped]
+    else:
+        from curribuild.planner.select import select_goals
+
+        ids = [s.goal.id for s in select_goals(cur.goals, needs) if s.requested]
+    out = []
+    for gid in ids:
+        decision = prepared.decide(cur.goals[gid])
+        if gid in scheduled:
+            g = scheduled[gid]
+            out.append(Entry(decision, g.method, "scheduled", g.why, g.reason, g.tie))
+        elif gid in dropped:
+            out.append(Entry(decision, None, "dropped", dropped[gid].reason, "", False))
+        elif plan is None:
+            out.append(Entry(decision, None, "no-plan", "no plan meets the request", "", False))
+        else:
+            out.append(
+                Entry(decision, None, "not-requested", "the request does not call for it", "", False)
+            )
+    return cur, out, failure
 
 
-def as_data(cur: Curriculum, found: list[Decision]) -> list[dict[str, Any]]:
+def as_data(found: list[Entry]) -> list[dict[str, Any]]:
     return [
         {
-            "goal": d.goal,
-            "winner": d.winner,
-            "reason": d.reason,
-            "required": d.required,
+            "goal": e.decision.goal,
+            "status": e.status,
+            "why": e.why,
+            "method": e.chosen,
+            "method_reason": e.method_reason,
+            "tie": e.tie,
+            "winner": e.decision.winner,
+            "reason": e.decision.reason,
+            "required": e.decision.required,
             "candidates": [
                 {
                     "method": c.method,
@@ -58,31 +102,42 @@ def as_data(cur: Curriculum, found: list[Decision]) -> list[dict[str, Any]]:
                         for f in c.fired
                     ],
                 }
-                for c in d.candidates
+                for c in e.decision.candidates
             ],
         }
-        for d in found
+        for e in found
     ]
+
+
+_STATUS = {
+    "scheduled": "In the plan",
+    "dropped": "Not in the plan",
+    "not-requested": "Not in the plan",
+    "no-plan": "No plan",
+}
 
 
 def run(
     needs_path: Path, goal_id: str | None, curriculum: Path | None, fmt: str, color: bool
 ) -> int:
-    cur, found = decisions(needs_path, goal_id, curriculum)
+    cur, found, failure = entries(needs_path, goal_id, curriculum)
+    if failure is not None:
+        print_error(failure.message, failure.findings, color)
     if fmt == "json":
-        sys.stdout.write(json.dumps(as_data(cur, found), indent=2, sort_keys=True) + "\n")
-        return 0
+        sys.stdout.write(json.dumps(as_data(found), indent=2, sort_keys=True) + "\n")
+        return 1 if failure else 0
     console = console_for(sys.stdout, color)
-    for decision in found:
+    for entry in found:
+        decision = entry.decision
         goal = cur.goals[decision.goal]
-        console.print(Text(f"{goal.id}: {goal.title}", style="bold"))
+        console.print(Text(neutral(f"{goal.id}: {goal.title}", multiline=False), style="bold"))
         table = Table("method", "score", "status", "rules fired", show_lines=False)
         ranked = sorted(
             decision.candidates,
             key=lambda c: (not c.eligible, -c.score, decision.candidates.index(c)),
         )
         for cand in ranked:
-            if cand.method == decision.winner:
+            if cand.method == entry.chosen:
                 status = Text("chosen", style="bold green")
             elif cand.eligible:
                 status = Text("eligible")
@@ -93,9 +148,21 @@ def run(
             )
             table.add_row(cand.method, str(cand.score), status, fired)
         console.print(table)
-        console.print(Text(f"Why: {decision.reason}.", style="green" if decision.winner else "red"))
-        sources = {f.rule: f.source for f in decision.winner_firings() if f.source}
+        style = "green" if entry.status == "scheduled" else "yellow"
+        console.print(Text(f"{_STATUS[entry.status]}: {neutral(entry.why)}.", style=style))
+        if entry.method_reason:
+            tie = " (a tie: decided by catalogue order alone)" if entry.tie else ""
+            console.print(Text(f"Method: {neutral(entry.method_reason)}{tie}.", style=style))
+        elif decision.winner is None:
+            console.print(Text(f"Method: {neutral(decision.reason)}.", style="red"))
+        sources = {
+            f.rule: f.source
+            for c in decision.candidates
+            if c.method == (entry.chosen or decision.winner)
+            for f in c.fired
+            if f.source
+        }
         for rule_id, source in sorted(sources.items()):
-            console.print(Text(f"  {rule_id}: {source}", style="dim"))
+            console.print(Text(f"  {rule_id}: {neutral(source)}", style="dim"))
         console.print()
-    return 0
+    return 1 if failure else 0

@@ -26,7 +26,7 @@ from curribuild.errors import UsageError, UserError
 from curribuild.findings import Severity
 from curribuild.loader import DEFAULT_LIMITS, LoadError, load_file
 from curribuild.models.needs import Needs
-from curribuild.output import console_for
+from curribuild.output import console_for, neutral
 from curribuild.planner.build import build_plan
 from curribuild.planner.model import Plan
 
@@ -109,10 +109,18 @@ def run(needs_path: Path, output: str | None, curriculum: Path | None, color: bo
     return 1 if any(f.severity == "error" for f in plan.findings) else 0
 
 
+MAX_LISTED = 10  # dropped goals and findings listed in the summary; plan.json has all
+
+
+def _t(text: str, style: str = "") -> Text:
+    """Data from YAML, made inert for the terminal and CI logs."""
+    return Text(neutral(text, multiline=False), style=style)
+
+
 def print_summary(plan: Plan, where: str, console: Console) -> None:
     t = plan.totals
     console.print(
-        Text(f"{plan.needs.title}", style="bold")
+        _t(plan.needs.title, "bold")
         + Text(
             f"  ({plan.needs.delivery}, {plan.needs.participants} participants, "
             f"curriculum {plan.curriculum.name})"
@@ -137,15 +145,30 @@ def print_summary(plan: Plan, where: str, console: Console) -> None:
         f"{t.goals_scheduled} goals scheduled in {t.sessions} sessions, "
         f"{t.teaching_minutes} minutes of teaching over {t.days} day(s)."
     )
+    solver = plan.solver
+    proof = (
+        "proven optimal"
+        if solver.status == "optimal"
+        else f"best found within the limit (bound {solver.bound}, objective {solver.objective})"
+    )
+    console.print(Text(f"Plan: {proof} ({solver.name} {solver.version}).", style="dim"))
     for f in plan.follow_up:
         when = f.date or f"{f.weeks_after} weeks after the last day"
-        console.print(f"Follow-up: {f.title} ({f.minutes} min, {when})")
-    for d in plan.goals.dropped:
-        console.print(Text(f"Dropped {d.id}: {d.reason}", style="yellow"))
-    for finding in plan.findings:
+        console.print(_t(f"Follow-up: {f.title} ({f.minutes} min, {when})"))
+    dropped = plan.goals.dropped
+    if dropped:
+        console.print(Text(f"Not in the plan ({len(dropped)}):", style="yellow"))
+        for d in dropped[:MAX_LISTED]:
+            console.print(_t(f"  {d.id}: {d.reason}", "yellow"))
+        if len(dropped) > MAX_LISTED:
+            console.print(
+                Text(f"  and {len(dropped) - MAX_LISTED} more (see {where})", style="yellow")
+            )
+    findings = [f for f in plan.findings if f.code != "CB308"]  # listed above
+    for finding in findings[:MAX_LISTED]:
         style = "red" if finding.severity == "error" else "yellow"
         rule = f" [{finding.rule}]" if finding.rule else ""
-        console.print(
-            Text(f"{finding.severity} {finding.code}{rule}: {finding.message}", style=style)
-        )
+        console.print(_t(f"{finding.severity} {finding.code}{rule}: {finding.message}", style))
+    if len(findings) > MAX_LISTED:
+        console.print(Text(f"and {len(findings) - MAX_LISTED} more findings (see {where})"))
     console.print(Text(f"Plan written to {where}", style="green"))

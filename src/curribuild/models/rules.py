@@ -154,11 +154,16 @@ class Effect(Model):
     add_session: AddSession | None = None
     warn: Text | None = None
     error: Text | None = None
+    # with `warn` in a programme rule: the planner chooses goals and methods so that
+    # the condition does not hold, whenever the hard constraints allow it
+    avoid: Literal[True] | None = None
 
     @model_validator(mode="after")
     def _some_effect(self) -> Self:
         if not self.names():
             raise ValueError(f"`then` needs at least one effect: {', '.join(EFFECTS)}")
+        if self.avoid and self.warn is None:
+            raise ValueError("`avoid: true` goes with a `warn` effect")
         return self
 
     def names(self) -> list[str]:
@@ -177,6 +182,8 @@ class Rule(Model):
     def _effects_fit_scope(self) -> Self:
         allowed = MATCH_EFFECTS if self.scope == "match" else PROGRAMME_EFFECTS
         wrong = [name for name in self.then.names() if name not in allowed]
+        if self.then.avoid and self.scope != "programme":
+            wrong.append("avoid")
         if wrong:
             raise ValueError(
                 f"effect {', '.join(wrong)} is not allowed in a {self.scope}-scope rule "

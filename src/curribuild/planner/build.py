@@ -1,40 +1,39 @@
-"""Planning end to end: select, order, match, schedule within budget, add
-programme sessions, evaluate; the result is a :class:`Plan`."""
+"""Planning end to end: candidates, the rules engine's decisions, one optimisation
+over goals, methods and schedule, then programme rules, explanations and the
+evaluation plan; the result is a :class:`Plan`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
-import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from curribuild.curriculum import Curriculum
-from curribuild.engine.match import Decision, Fired, Matcher
+from curribuild.engine.match import Fired, Matcher
 from curribuild.engine.programme import ProgrammeRules
 from curribuild.errors import InfeasiblePlan
 from curribuild.findings import Finding
 from curribuild.models.common import DOMAINS, LEARNING_TYPES, PERSPECTIVES
 from curribuild.models.needs import Needs
 from curribuild.models.programme import LearningTypeMinutes, ProgrammeFacts
-from curribuild.models.rules import AddSession
+from curribuild.models.rules import AddSession, All, AnyOf, Condition, Leaf, Not, Rule
 from curribuild.planner import model as pm
+from curribuild.planner.layout import Slot, lay_out
 from curribuild.planner.order import order_goals
-from curribuild.planner.schedule import DayFrame, Schedule, Unit, hhmm, schedule, unit_need
+from curribuild.planner.problem import Frame, Gap, GoalSpec, Problem, goal_spec
 from curribuild.planner.select import Selected, select_goals
-
-
-@dataclass(slots=True)
-class _Matched:
-    selected: Selected
-    decision: Decision
-    minutes: int  # session length within the method's range
-    rationale: tuple[pm.Rationale, ...] | None = None
+from curribuild.planner.infeasible import infeasible_error
+from curribuild.planner.solve import Infeasible, Solution, Unknown, solve
+from curribuild.planner.units import on_grid
 
 
 def _minutes(t: dt.time) -> int:
     return t.hour * 60 + t.minute
+
+
+def hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _digest(needs: Needs, cur: Curriculum) -> str:
@@ -62,130 +61,36 @@ def teaching_dates(needs: Needs) -> list[dt.date | None]:
     return dates
 
 
-def _frames(
-    needs: Needs, cur: Curriculum, reflection: tuple[str, AddSession] | None
-) -> list[DayFrame]:
-    c = needs.constraints
-    start, end = _minutes(c.day_start), _minutes(c.day_end)
-    cap = end - start
-    if c.delivery == "online":
-        cap = min(cap, cur.config.planning.online_day_minutes)
-    frame = DayFrame(
-        start=start,
-        end=end,
-        lunch=c.lunch_minutes,
-        max_block=c.max_block_minutes,
-        break_minutes=c.break_minutes,
-        teaching_cap=cap,
-        reflection_minutes=reflection[1].minutes if reflection else 0,
-        reflection_title=reflection[1].title if reflection else "",
-        reflection_rule=reflection[0] if reflection else "",
-    )
-    return [frame] * c.days
+def avoidable(cur: Curriculum) -> list[Rule]:
+    """Programme rules whose warning the planner avoids when it can."""
+    return [r for r in cur.rules.values() if r.scope == "programme" and r.then.avoid]
 
 
-def available_minutes(frame: DayFrame, days: int) -> int:
-    """Teaching minutes a day can hold at most, times the days."""
-    span = frame.end - frame.start - frame.lunch - frame.reflection_minutes
-    blocks = max(1, math.ceil(span / (frame.max_block + frame.break_minutes)))
-    breaks = max(0, blocks - 2) * frame.break_minutes
-    return max(0, min(frame.teaching_cap, span - breaks)) * days
+def _leaves(cond: Condition | None) -> Iterable[Leaf]:
+    if isinstance(cond, Leaf):
+        yield cond
+    elif isinstance(cond, All):
+        for c in cond.all:
+            yield from _leaves(c)
+    elif isinstance(cond, AnyOf):
+        for c in cond.any:
+            yield from _leaves(c)
+    elif isinstance(cond, Not):
+        yield from _leaves(cond.not_)
 
 
-_RATIONALE: dict[Fired, pm.Rationale] = {}
-
-
-def _rationale(item: _Matched) -> tuple[pm.Rationale, ...]:
-    """Why the goal got its method: the winner's fired rules (computed once per goal)."""
-    if item.rationale is None:
-        out = []
-        for f in item.decision.winner_firings():
-            reason = _RATIONALE.get(f)
-            if reason is None:  # trusted data from our own models: no re-validation
-                reason = pm.Rationale.model_construct(
-                    rule=f.rule, effect=f.describe(), description=f.description, source=f.source
-                )
-                _RATIONALE[f] = reason
-            out.append(reason)
-        item.rationale = tuple(out)
-    return item.rationale
-
-
-def _units(
-    matched: list[_Matched],
-    cur: Curriculum,
-    frame: DayFrame,
-    debrief: tuple[str, AddSession] | None,
-) -> list[Unit]:
-    units: list[Unit] = []
-    for item in matched:
-        goal = item.selected.goal
-        method = cur.methods[item.decision.winner or ""]
-        parts = max(1, math.ceil(item.minutes / frame.max_block))
-        base, extra = divmod(item.minutes, parts)
-        rationale = _rationale(item)
-        for part in range(parts):
-            minutes = base + (1 if part < extra else 0)
-            last = part == parts - 1
-            with_debrief = goal.sensitive and last and debrief is not None
-            units.append(
-                Unit(
-                    goal=goal.id,
-                    title=goal.title
-                    if parts == 1
-                    else f"{goal.title} (part {part + 1} of {parts})",
-                    method=method.id,
-                    method_name=method.name,
-                    learning_type=method.learning_type,
-                    minutes=minutes,
-                    sensitive=goal.sensitive,
-                    rationale=rationale,
-                    part=part + 1 if parts > 1 else None,
-                    parts=parts if parts > 1 else None,
-                    requires=tuple(goal.requires),
-                    debrief_minutes=debrief[1].minutes if with_debrief and debrief else 0,
-                    debrief_title=debrief[1].title if with_debrief and debrief else "",
-                    debrief_rule=debrief[0] if with_debrief and debrief else "",
-                )
-            )
-    return units
-
-
-def programme_facts(matched: list[_Matched], cur: Curriculum, needs: Needs) -> ProgrammeFacts:
-    lt_minutes = dict.fromkeys(LEARNING_TYPES, 0)
-    perspectives: set[str] = set()
-    domains: set[str] = set()
-    topics: set[str] = set()
-    for item in matched:
-        goal = item.selected.goal
-        method = cur.methods[item.decision.winner or ""]
-        lt_minutes[method.learning_type] += item.minutes
-        perspectives.update(goal.perspectives)
-        domains.add(goal.domain)
-        topics.update(goal.topics)
-    total = sum(lt_minutes.values())
-    share = round(100 * max(lt_minutes.values()) / total) if total else 0
-    return ProgrammeFacts.model_validate(
-        {
-            "goals": [m.selected.goal.id for m in matched],
-            "methods": sorted({m.decision.winner or "" for m in matched}),
-            "topics": sorted(topics),
-            "perspectives": [p for p in PERSPECTIVES if p in perspectives],
-            "missing_perspectives": [p for p in PERSPECTIVES if p not in perspectives],
-            "learning_types": [lt for lt in LEARNING_TYPES if lt_minutes[lt]],
-            "missing_learning_types": [lt for lt in LEARNING_TYPES if not lt_minutes[lt]],
-            "learning_type_minutes": LearningTypeMinutes(**lt_minutes),
-            "largest_learning_type_share": share,
-            "domains": [d for d in DOMAINS if d in domains],
-            "unmet_gaps": [g.topic for g in needs.gaps if g.topic not in topics],
-            "sensitive_goals": [m.selected.goal.id for m in matched if m.selected.goal.sensitive],
-            "any_sensitive": any(m.selected.goal.sensitive for m in matched),
-            "teaching_minutes": total,
-            "days": needs.constraints.days,
-            "experience": needs.audience.experience,
-        },
-        strict=False,
-    )
+def _avoid_topics(rules: list[Rule]) -> set[str]:
+    """Topics an avoidable rule's condition names: their goals become candidates."""
+    out: set[str] = set()
+    for rule in rules:
+        for leaf in _leaves(rule.when):
+            if leaf.fact == "programme.topics":
+                value = leaf.operand
+                if isinstance(value, str):
+                    out.add(value)
+                elif isinstance(value, list):
+                    out.update(v for v in value if isinstance(v, str))
+    return out
 
 
 def _session_rules(fired: list[Fired], kind: str) -> list[tuple[str, AddSession]]:
@@ -196,408 +101,505 @@ def _session_rules(fired: list[Fired], kind: str) -> list[tuple[str, AddSession]
     ]
 
 
-def _drop_order(matched: list[_Matched]) -> list[_Matched]:
-    """Droppable goals, first to drop first: low gap, then medium, then optional;
-    later goals before earlier ones."""
-    droppable = [(i, m) for i, m in enumerate(matched) if not m.selected.required]
-    droppable.sort(
-        key=lambda pair: (
-            pair[1].selected.drop_tier,
-            pair[1].selected.goal.priority != "optional",
-            -pair[0],
-        )
+def _value(s: Selected, cur: Curriculum) -> int:
+    w = cur.config.planning.weights
+    if s.gap is None or not s.requested or s.required:
+        return 0
+    base: int = getattr(w.gap, s.gap)
+    if s.goal.priority == "optional":
+        base = base * w.optional_percent // 100
+    return base
+
+
+def facts_of(
+    chosen: list[tuple[GoalSpec, str, int]], cur: Curriculum, needs: Needs
+) -> ProgrammeFacts:
+    """Programme facts of the goals ``chosen`` as (goal, method id, minutes)."""
+    lt_minutes = dict.fromkeys(LEARNING_TYPES, 0)
+    perspectives: set[str] = set()
+    domains: set[str] = set()
+    topics: set[str] = set()
+    for spec, method, minutes in chosen:
+        goal = spec.selected.goal
+        lt_minutes[cur.methods[method].learning_type] += minutes
+        perspectives.update(goal.perspectives)
+        domains.add(goal.domain)
+        topics.update(goal.topics)
+    total = sum(lt_minutes.values())
+    share = round(100 * max(lt_minutes.values()) / total) if total else 0
+    return ProgrammeFacts.model_validate(
+        {
+            "goals": [s.id for s, _, _ in chosen],
+            "methods": sorted({m for _, m, _ in chosen}),
+            "topics": sorted(topics),
+            "perspectives": [p for p in PERSPECTIVES if p in perspectives],
+            "missing_perspectives": [p for p in PERSPECTIVES if p not in perspectives],
+            "learning_types": [lt for lt in LEARNING_TYPES if lt_minutes[lt]],
+            "missing_learning_types": [lt for lt in LEARNING_TYPES if not lt_minutes[lt]],
+            "learning_type_minutes": LearningTypeMinutes(**lt_minutes),
+            "largest_learning_type_share": share,
+            "domains": [d for d in DOMAINS if d in domains],
+            "unmet_gaps": [g.topic for g in needs.gaps if g.topic not in topics],
+            "sensitive_goals": [s.id for s, _, _ in chosen if s.selected.goal.sensitive],
+            "any_sensitive": any(s.selected.goal.sensitive for s, _, _ in chosen),
+            "teaching_minutes": total,
+            "days": needs.constraints.days,
+            "experience": needs.audience.experience,
+        },
+        strict=False,
     )
-    return [m for _, m in droppable]
 
 
-_TIER_WHY = {
-    0: "low-priority gap",
-    1: "medium-priority gap",
-    2: "optional goal in a high-priority gap",
-}
+class Planner:
+    """Builds the problem once; solves it (and variants of it, for relaxations)."""
+
+    def __init__(self, needs: Needs, cur: Curriculum) -> None:
+        self.needs, self.cur = needs, cur
+        self.avoid = avoidable(cur)
+        self.findings: list[pm.PlanFinding] = []
+        self.dropped: list[pm.DroppedGoal] = []
+        selected = order_goals(select_goals(cur.goals, needs, _avoid_topics(self.avoid)))
+        prepared = Matcher(cur.rules.values(), list(cur.methods.values())).prepare(needs)
+        catalogue = {m.id: (i, m) for i, m in enumerate(cur.methods.values())}
+        c = needs.constraints
+        specs: list[GoalSpec] = []
+        gone: set[str] = set()
+        for item in selected:  # prerequisite order
+            missing = [r for r in item.goal.requires if r in gone]
+            decision = prepared.decide(item.goal)
+            spec = None if missing else goal_spec(item, decision, catalogue, c.max_block_minutes)
+            if spec is not None:
+                spec.value = _value(item, cur)
+                specs.append(spec)
+                continue
+            gone.add(item.goal.id)
+            if missing:
+                why = f"its prerequisite {', '.join(missing)} cannot be taught here"
+            else:
+                why = "no method of the catalogue is eligible for it (see `curribuild explain`)"
+            if item.required:
+                raise InfeasiblePlan(
+                    f"core goal {item.goal.id!r} cannot be taught: {why}",
+                    [Finding("CB303", f"core goal {item.goal.id!r}: {why}", fix=_cb303_fix())],
+                )
+            if item.requested:
+                self.dropped.append(
+                    pm.DroppedGoal(id=item.goal.id, title=item.goal.title, reason=why)
+                )
+                if not missing:
+                    self.findings.append(
+                        pm.PlanFinding(
+                            code="CB303",
+                            severity="warning",
+                            message=f"goal {item.goal.id!r} has no eligible method",
+                        )
+                    )
+        index = {s.id: i for i, s in enumerate(specs)}
+        for spec in specs:
+            spec.prereqs = [index[r] for r in spec.selected.goal.requires if r in index]
+        self.specs = specs
+        self.programme = ProgrammeRules.compile(cur.rules.values())
+
+    # -- the problem --------------------------------------------------------------
+
+    def frame(self, fired: list[Fired], days: int | None = None, end: int = 0) -> Frame:
+        c = self.needs.constraints
+        start, stop = _minutes(c.day_start), _minutes(c.day_end) + end
+        cap = stop - start
+        if c.delivery == "online":
+            cap = min(cap, self.cur.config.planning.online_day_minutes)
+        reflection = _session_rules(fired, "reflection")
+        debrief = _session_rules(fired, "debrief")
+        return Frame(
+            days=days or c.days,
+            start=start,
+            end=stop,
+            lunch=c.lunch_minutes,
+            max_block=c.max_block_minutes,
+            break_minutes=c.break_minutes,
+            teaching_cap=cap,
+            reflection=on_grid(reflection[0][1].minutes) if reflection else 0,
+            reflection_title=reflection[0][1].title if reflection else "",
+            reflection_rule=reflection[0][0] if reflection else "",
+            debrief_title=debrief[0][1].title if debrief else "",
+            debrief_rule=debrief[0][0] if debrief else "",
+        )
+
+    def problem(
+        self,
+        fired: list[Fired],
+        *,
+        days: int | None = None,
+        end: int = 0,
+        lowered: frozenset[str] = frozenset(),
+    ) -> Problem:
+        debrief = _session_rules(fired, "debrief")
+        minutes = on_grid(debrief[0][1].minutes) if debrief else 0
+        for spec in self.specs:
+            spec.debrief = minutes if spec.selected.goal.sensitive else 0
+        gaps = []
+        for gap in self.needs.gaps:
+            members = tuple(
+                i for i, s in enumerate(self.specs) if gap.topic in s.selected.goal.topics
+            )
+            priority = "medium" if gap.topic in lowered else gap.priority
+            gaps.append(Gap(gap.topic, priority, members))
+        perspectives = {
+            p: tuple(i for i, s in enumerate(self.specs) if p in s.selected.goal.perspectives)
+            for p in PERSPECTIVES
+        }
+        before = set(self.cur.config.planning.before_sensitive_topics)
+        return Problem(
+            goals=self.specs,
+            frame=self.frame(fired, days, end),
+            weights=self.cur.config.planning.weights,
+            gaps=gaps,
+            perspectives=perspectives,
+            before_sensitive=tuple(
+                i for i, s in enumerate(self.specs) if before & set(s.selected.goal.topics)
+            ),
+        )
+
+    def speculative(self) -> list[Fired]:
+        """Programme rules as they fire when every candidate is taught: which debrief
+        and reflection sessions a programme may need."""
+        chosen = [(s, s.methods[0].method, s.methods[0].default) for s in self.specs]
+        return self.programme.evaluate(self.needs, facts_of(chosen, self.cur, self.needs))
+
+
+def _cb303_fix() -> str:
+    return "add an eligible method, or change the rules that exclude them"
+
+
+def _solve(planner: Planner, problem: Problem, fired: list[Fired]) -> Solution:
+    settings = planner.cur.config.planning.solver
+    return solve(
+        problem,
+        planner.needs,
+        planner.avoid,
+        deterministic_seconds=settings.deterministic_seconds,
+        seed=settings.seed,
+    )
+
+
+def _chosen(problem: Problem, solution: Solution) -> list[tuple[GoalSpec, str, int]]:
+    out = []
+    for i in sorted(solution.placements):
+        placed = solution.placements[i]
+        spec = problem.goals[i]
+        out.append((spec, spec.methods[placed.method].method, spec.lengths[placed.length].minutes))
+    return out
+
+
+def _kinds(fired: list[Fired]) -> tuple[tuple[str, int], ...]:
+    return tuple(
+        (rule, spec.minutes)
+        for kind in ("debrief", "reflection")
+        for rule, spec in _session_rules(fired, kind)[:1]
+    )
 
 
 def build_plan(needs: Needs, cur: Curriculum) -> pm.Plan:
     """Plan a programme for ``needs`` from ``cur``; raises InfeasiblePlan when impossible."""
-    findings: list[pm.PlanFinding] = []
-    selected = order_goals(select_goals(cur.goals, needs))
-    prepared = Matcher(cur.rules.values(), list(cur.methods.values())).prepare(needs)
-    matched: list[_Matched] = []
-    dropped: list[pm.DroppedGoal] = []
-    unmatched: set[str] = set()
-    for item in selected:
-        decision = prepared.decide(item.goal)
-        if decision.winner is None:
-            unmatched.add(item.goal.id)
-            findings.append(
-                pm.PlanFinding(
-                    code="CB303",
-                    severity="error" if item.required else "warning",
-                    message=f"goal {item.goal.id!r} has no eligible method: {decision.reason}",
-                )
+    planner = Planner(needs, cur)
+    assumed = planner.speculative()
+    for _ in range(3):  # the sessions the programme rules add depend on the programme
+        problem = planner.problem(assumed)
+        try:
+            solution = _solve(planner, problem, assumed)
+        except Infeasible as exc:
+            raise infeasible_error(planner, problem, exc.core, assumed) from None
+        except Unknown:
+            raise InfeasiblePlan(
+                "the planner found no plan within its time limit",
+                [
+                    Finding(
+                        "CB313",
+                        "no plan found within the solver's deterministic time limit",
+                        fix="raise planning.solver.deterministic_seconds in curriculum.yaml, "
+                        "or plan fewer days at once",
+                        field="constraints.days",
+                    )
+                ],
+            ) from None
+        facts = facts_of(_chosen(problem, solution), cur, needs)
+        fired = planner.programme.evaluate(needs, facts)
+        if set(_kinds(fired)) <= set(_kinds(assumed)):
+            break  # time was reserved for every session the rules add (perhaps more)
+        assumed = [*assumed, *fired]
+    problem.frame = planner.frame(fired)  # lay out only the sessions the rules add
+    return assemble(planner, problem, solution, fired, facts)
+
+
+def _sessions(
+    planner: Planner, problem: Problem, solution: Solution, day: list[Slot]
+) -> list[pm.Session]:
+    cur = planner.cur
+    out = []
+    for slot in day:
+        spec = problem.goals[slot.goal] if slot.goal is not None else None
+        method = None
+        rationale: list[pm.Rationale] = []
+        if spec is not None and slot.kind == "teaching":
+            placed = solution.placements[slot.goal or 0]
+            method = cur.methods[spec.methods[placed.method].method]
+            cand = spec.decision.candidate(method.id)
+            rationale = [
+                _rationale(f) for f in (cand.fired if cand else []) if f.effect != "exclude"
+            ]
+        out.append(
+            pm.Session(
+                start=hhmm(slot.start),
+                end=hhmm(slot.end),
+                kind=slot.kind,  # type: ignore[arg-type]
+                title=slot.title,
+                method=method.id if method else None,
+                method_name=method.name if method else None,
+                learning_type=method.learning_type if method else None,
+                goals=[spec.id] if spec is not None else [],
+                minutes=slot.end - slot.start,
+                part=slot.part,
+                parts=slot.parts,
+                sensitive=bool(spec and slot.kind == "teaching" and spec.selected.goal.sensitive),
+                rationale=rationale,
+                rule=slot.rule or None,
             )
-            dropped.append(
-                pm.DroppedGoal(id=item.goal.id, title=item.goal.title, reason=decision.reason)
-            )
-            continue
-        method = cur.methods[decision.winner]
-        length = min(max(item.goal.minutes, method.minutes.min), method.minutes.max)
-        matched.append(_Matched(item, decision, length))
-    matched = _without_dependants(
-        matched, unmatched, dropped, "a prerequisite has no eligible method"
+        )
+    return out
+
+
+_RATIONALE: dict[Fired, pm.Rationale] = {}
+
+
+def _rationale(f: Fired) -> pm.Rationale:
+    reason = _RATIONALE.get(f)
+    if reason is None:  # trusted data from our own models: no re-validation
+        reason = pm.Rationale.model_construct(
+            rule=f.rule, effect=f.describe(), description=f.description, source=f.source
+        )
+        if len(_RATIONALE) < 10_000:
+            _RATIONALE[f] = reason
+    return reason
+
+
+def _finding(code: str, message: str, rule: str | None = None, error: bool = False) -> pm.PlanFinding:
+    return pm.PlanFinding(
+        code=code, severity="error" if error else "warning", message=message, rule=rule
     )
 
-    programme = ProgrammeRules.compile(cur.rules.values())
 
-    def attempt(goals: list[_Matched], *, check: bool = True) -> _Attempt:
-        facts = programme_facts(goals, cur, needs)
-        fired = programme.evaluate(needs, facts)
-        debriefs = _session_rules(fired, "debrief")
-        reflections = _session_rules(fired, "reflection")
-        frames = _frames(needs, cur, reflections[0] if reflections else None)
-        units = _units(goals, cur, frames[0], debriefs[0] if debriefs else None)
-        if not check:
-            return _Attempt(goals, fired, frames, Schedule(), units)
-        _check_units_fit(units, frames[0])
-        return _Attempt(goals, fired, frames, schedule(units, frames), units)
+def assemble(
+    planner: Planner,
+    problem: Problem,
+    solution: Solution,
+    fired: list[Fired],
+    facts: ProgrammeFacts,
+) -> pm.Plan:
+    from curribuild.planner import reasons
 
-    matched = _drop_too_long(matched, attempt, dropped)
-    best = attempt(matched)
-    if best.result.overflow:
-        best = _fit_budget(matched, best, attempt, dropped, needs)
-    matched, fired, frames, result = best.goals, best.fired, best.frames, best.result
-
+    needs, cur = planner.needs, planner.cur
+    findings = list(planner.findings)
+    dropped = list(planner.dropped)
+    frame = problem.frame
     dates = teaching_dates(needs)
-    days = _days(result, dates, needs)
-    follow_up = _follow_ups(_session_rules(fired, "follow-up"), matched, cur, dates)
+    c = needs.constraints
+    if c.start_date is not None and dates and dates[0] != c.start_date:
+        first = dates[0]
+        assert first is not None
+        findings.append(
+            _finding(
+                "CB314",
+                f"start_date {c.start_date.isoformat()} is a {c.start_date:%A}; the programme "
+                f"starts on {first:%A} {first.isoformat()} (set `weekends: true` to teach at "
+                "weekends)",
+            )
+        )
+    slots = lay_out(problem, solution, _blocks(problem))
+    days = [
+        pm.Day(
+            day=d + 1,
+            date=dates[d].isoformat() if dates[d] else None,  # type: ignore[union-attr]
+            delivery=c.delivery,
+            sessions=_sessions(planner, problem, solution, day),
+        )
+        for d, day in enumerate(slots)
+    ]
+    avoided = {r.id: r for r in planner.avoid}
+    rules_by_id = cur.rules
     for f in fired:
         if f.effect in ("warn", "error"):
+            message = str(f.value)
+            if f.rule in avoided:
+                message += " " + _unavoidable(planner, problem, f.rule)
             findings.append(
-                pm.PlanFinding(
-                    code="CB310" if f.effect == "warn" else "CB311",
-                    severity="warning" if f.effect == "warn" else "error",
-                    message=str(f.value),
-                    rule=f.rule,
-                )
+                _finding("CB310" if f.effect == "warn" else "CB311", message, f.rule, f.effect == "error")
             )
-    for m in matched:
-        for f in m.decision.winner_firings():
+    scheduled: list[pm.ScheduledGoal] = []
+    ties: list[str] = []
+    ordered = sorted(solution.placements, key=lambda i: _first_slot(slots, i))
+    for i in ordered:
+        spec = problem.goals[i]
+        placed = solution.placements[i]
+        method = spec.methods[placed.method]
+        cand = spec.decision.candidate(method.method)
+        for f in cand.fired if cand else []:
             if f.effect in ("warn", "error"):
                 findings.append(
-                    pm.PlanFinding(
-                        code="CB310" if f.effect == "warn" else "CB311",
-                        severity="warning" if f.effect == "warn" else "error",
-                        message=f"goal {m.selected.goal.id!r}: {f.value}",
-                        rule=f.rule,
+                    _finding(
+                        "CB310" if f.effect == "warn" else "CB311",
+                        f"goal {spec.id!r}: {f.value}",
+                        f.rule,
+                        f.effect == "error",
                     )
                 )
+        helps = [rules_by_id[r] for r, held in solution.avoided.items() if not held]
+        why = reasons.why_method(spec, placed.method, placed.length, helps)
+        if why.tie:
+            ties.append(spec.id)
+        minutes = spec.lengths[placed.length].minutes
+        goal = spec.selected.goal
+        scheduled.append(
+            pm.ScheduledGoal(
+                id=spec.id,
+                title=goal.title,
+                statement=goal.statement,
+                domain=goal.domain,
+                bloom=goal.bloom,
+                perspectives=list(goal.perspectives),
+                topics=list(goal.topics),
+                minutes=minutes,
+                default_minutes=goal.minutes,
+                method=method.method,
+                reason=why.text,
+                tie=why.tie,
+                required=spec.selected.required,
+                why=reasons.why_in(problem, solution, i, avoided),
+                sensitive=goal.sensitive,
+                alternatives=[
+                    pm.Alternative(method=o.method, score=o.score)
+                    for o in sorted(spec.methods, key=lambda o: (-o.score, o.index))
+                    if o.method != method.method
+                ],
+            )
+        )
+        if minutes < goal.minutes:
+            findings.append(
+                _finding(
+                    "CB315",
+                    f"goal {spec.id!r} is taught in {minutes} of its {goal.minutes} minutes "
+                    "to fit the programme",
+                )
+            )
+    for i, spec in enumerate(problem.goals):
+        if i in solution.placements or not spec.selected.requested:
+            continue
+        text, lost_to = reasons.why_dropped(problem, solution, i)
+        dropped.append(
+            pm.DroppedGoal(
+                id=spec.id,
+                title=spec.selected.goal.title,
+                reason=text,
+                minutes=min(ln.minutes for ln in spec.lengths),
+                lost_to=lost_to,
+            )
+        )
+    for d in dropped:
+        findings.append(_finding("CB308", f"goal {d.id!r} not in the plan: {d.reason}"))
+    matched = [
+        (problem.goals[i], problem.goals[i].methods[solution.placements[i].method].method,
+         problem.goals[i].lengths[solution.placements[i].length].minutes)
+        for i in ordered
+    ]
+    follow_up = _follow_ups(_session_rules(fired, "follow-up"), matched, cur, dates)
     if not follow_up:
         findings.append(
-            pm.PlanFinding(
-                code="CB306",
-                severity="warning",
-                message="the programme has no follow-up session; add a programme rule with "
+            _finding(
+                "CB306",
+                "the programme has no follow-up session; add a programme rule with "
                 "add_session: {session: follow-up, ...}",
             )
         )
     evaluation = _evaluation(matched, cur, follow_up, findings)
-    scheduled_ids = {m.selected.goal.id for m in matched}
-    for d in dropped:
-        if d.id not in unmatched:
-            findings.append(
-                pm.PlanFinding(
-                    code="CB308", severity="warning", message=f"goal {d.id!r} dropped: {d.reason}"
-                )
-            )
-    frame = frames[0]
     teaching = sum(s.minutes for day in days for s in day.sessions if s.kind == "teaching")
+    from curribuild.planner.solve import solver_version
+
     return pm.Plan(
         needs=pm.NeedsSummary(
             id=needs.id,
             title=needs.title,
-            delivery=needs.constraints.delivery,
+            delivery=c.delivery,
             participants=needs.audience.participants,
             experience=needs.audience.experience,
             professions=list(needs.audience.professions),
             settings=list(needs.audience.settings),
-            start_date=needs.constraints.start_date.isoformat()
-            if needs.constraints.start_date
-            else None,
-            timezone=needs.constraints.timezone,
-            day_start=needs.constraints.day_start.strftime("%H:%M"),
-            day_end=needs.constraints.day_end.strftime("%H:%M"),
+            start_date=dates[0].isoformat() if dates and dates[0] else None,
+            timezone=c.timezone,
+            day_start=c.day_start.strftime("%H:%M"),
+            day_end=c.day_end.strftime("%H:%M"),
         ),
         curriculum=pm.CurriculumSummary(
             name=cur.name, layers=cur.layers, digest=_digest(needs, cur)
         ),
         days=days,
         follow_up=follow_up,
-        goals=pm.Goals(
-            scheduled=[_scheduled(m) for m in matched],
-            dropped=dropped,
-        ),
-        coverage=_coverage(matched, cur, needs, scheduled_ids),
+        goals=pm.Goals(scheduled=scheduled, dropped=dropped),
+        coverage=_coverage(matched, cur, needs),
         evaluation=evaluation,
         findings=sorted(findings, key=lambda f: (f.code, f.message)),
+        solver=pm.SolverInfo(
+            name="OR-Tools CP-SAT",
+            version=solver_version(),
+            status=solution.status,
+            objective=solution.objective,
+            bound=solution.bound,
+            order_objective=solution.order_objective,
+            order_bound=solution.order_bound,
+            deterministic_limit=cur.config.planning.solver.deterministic_seconds,
+            ties=sorted(ties),
+        ),
         totals=pm.Totals(
             days=len(days),
             teaching_minutes=teaching,
             sessions=sum(1 for day in days for s in day.sessions if s.kind == "teaching"),
-            goals_scheduled=len(matched),
+            goals_scheduled=len(scheduled),
             goals_dropped=len(dropped),
-            available_minutes=available_minutes(frame, len(days)),
+            available_minutes=min(frame.teaching_cap, frame.span) * frame.days,
         ),
     )
 
 
-def _without_dependants(
-    matched: list[_Matched], gone: set[str], dropped: list[pm.DroppedGoal], why: str
-) -> list[_Matched]:
-    """Remove goals whose prerequisites are gone, transitively, recording why."""
-    kept = _prune(matched, gone)
-    _record_drops(
-        matched, kept, {}, dropped, lambda m, kept_ids: f"{why} ({_missing(m, kept_ids)})"
+def _blocks(problem: Problem) -> int:
+    shortest = min(
+        (p for g in problem.goals for ln in g.lengths for p in ln.parts),
+        default=problem.frame.max_block,
     )
-    return kept
+    return problem.frame.blocks(shortest)
 
 
-def _missing(m: _Matched, kept_ids: set[str]) -> str:
-    return ", ".join(r for r in m.selected.goal.requires if r not in kept_ids)
+def _first_slot(days: list[list[Slot]], goal: int) -> tuple[int, int]:
+    for d, day in enumerate(days):
+        for slot in day:
+            if slot.goal == goal:
+                return (d, slot.start)
+    return (len(days), 0)
 
 
-def _record_drops(
-    matched: list[_Matched],
-    kept: list[_Matched],
-    reasons: dict[str, str],
-    dropped: list[pm.DroppedGoal],
-    dependant: Callable[[_Matched, set[str]], str],
-) -> None:
-    """A DroppedGoal for every goal of ``matched`` not ``kept``: its own reason, or,
-    for a dependant dropped along with a prerequisite, ``dependant``'s."""
-    kept_ids = {m.selected.goal.id for m in kept}
-    for m in matched:
-        gid = m.selected.goal.id
-        if gid in kept_ids:
-            continue
-        reason = reasons.get(gid) or dependant(m, kept_ids)
-        dropped.append(pm.DroppedGoal(id=gid, title=m.selected.goal.title, reason=reason))
-
-
-def _day_capacity(frame: DayFrame) -> int:
-    return min(frame.end - frame.start - frame.reflection_minutes, frame.teaching_cap)
-
-
-def _too_long(units: list[Unit], frame: DayFrame) -> dict[str, int]:
-    """Goals whose sessions (parts, breaks, debrief) cannot fit in one day: id -> minutes."""
-    totals: dict[str, int] = {}
-    teaching: dict[str, int] = {}
-    for unit in units:
-        totals[unit.goal] = totals.get(unit.goal, 0) + unit_need(unit, frame)
-        teaching[unit.goal] = teaching.get(unit.goal, 0) + unit.minutes
-    capacity = _day_capacity(frame)
-    return {
-        goal: need
-        for goal, need in totals.items()
-        if need > capacity or teaching[goal] > frame.teaching_cap
-    }
-
-
-def _too_long_error(
-    goal: str, title: str, need: int, method: str, frame: DayFrame
-) -> InfeasiblePlan:
-    capacity = _day_capacity(frame)
-    return InfeasiblePlan(
-        f"goal {title!r} needs {need} minutes in one day but a day holds at most "
-        f"{capacity} minutes of sessions",
-        [
-            Finding(
-                "CB312",
-                f"a day ({hhmm(frame.start)}-{hhmm(frame.end)}) is too short for "
-                f"{goal!r} ({need} minutes with {method})",
-                fix="lengthen the day (day_start/day_end) or shorten the goal",
-            )
-        ],
-    )
-
-
-def _check_units_fit(units: list[Unit], frame: DayFrame) -> None:
-    for goal, need in _too_long(units, frame).items():
-        first = next(u for u in units if u.goal == goal)
-        title = first.title.split(" (part ")[0]
-        raise _too_long_error(goal, title, need, first.method, frame)
-
-
-@dataclass(slots=True)
-class _Attempt:
-    goals: list[_Matched]
-    fired: list[Fired]
-    frames: list[DayFrame]
-    result: Schedule
-    units: list[Unit]
-
-
-def _drop_too_long(
-    matched: list[_Matched],
-    attempt: Callable[..., _Attempt],
-    dropped: list[pm.DroppedGoal],
-) -> list[_Matched]:
-    """Goals that cannot fit in any single day: fatal when required, else dropped."""
-    trial = attempt(matched, check=False)
-    long = _too_long(trial.units, trial.frames[0])
-    if not long:
-        return matched
-    for m in matched:
-        gid = m.selected.goal.id
-        if gid in long and m.selected.required:
-            raise _too_long_error(
-                gid, m.selected.goal.title, long[gid], m.decision.winner or "", trial.frames[0]
-            )
-    kept = _prune(matched, set(long))
-    reasons = {gid: f"a day is too short for it ({need} minutes)" for gid, need in long.items()}
-    _record_drops(
-        matched, kept, reasons, dropped, lambda m, ids: "its prerequisite does not fit in a day"
-    )
-    return kept
-
-
-REFILL_TRIES = 12
-
-
-def _fit_budget(
-    matched: list[_Matched],
-    first: _Attempt,
-    attempt: Callable[[list[_Matched]], _Attempt],
-    dropped: list[pm.DroppedGoal],
-    needs: Needs,
-) -> _Attempt:
-    """Drop the fewest droppable goals (low gaps first, then medium, then optional) so
-    the programme fits, then put back any dropped goal that still fits."""
-    order = _drop_order(matched)
-
-    def without(gone: set[str]) -> list[_Matched]:
-        return _prune(matched, gone)
-
-    def fits(k: int) -> _Attempt | None:
-        trial = attempt(without({m.selected.goal.id for m in order[:k]}))
-        return None if trial.result.overflow else trial
-
-    best: _Attempt | None = fits(len(order)) if order else None
-    if best is None:
-        required = [m for m in matched if m.selected.required]
-        _infeasible(required, first.frames[0], needs)
-    assert best is not None
-    low, high = 1, len(order)
-    while low < high:  # smallest prefix of the drop order that fits
-        mid = (low + high) // 2
-        trial = fits(mid)
-        if trial is None:
-            low = mid + 1
-        else:
-            high, best = mid, trial
-    if high < len(order):
-        best = fits(high) or best
-    gone = {m.selected.goal.id for m in order[:high]}
-    tries = 0
-    for candidate in reversed(order[:high]):  # most valuable first
-        if tries >= REFILL_TRIES:
-            break
-        gid = candidate.selected.goal.id
-        if any(r in gone for r in candidate.selected.goal.requires):
-            continue
-        tries += 1
-        trial = attempt(without(gone - {gid}))
-        if not trial.result.overflow:
-            gone.discard(gid)
-            best = trial
-    reasons = {
-        m.selected.goal.id: "over the time budget "
-        f"({_TIER_WHY.get(m.selected.drop_tier, 'droppable')})"
-        for m in matched
-        if m.selected.goal.id in gone
-    }
-    _record_drops(
-        matched,
-        best.goals,
-        reasons,
-        dropped,
-        lambda m, ids: "its prerequisite was dropped for time",
-    )
-    return best
-
-
-def _prune(matched: list[_Matched], gone: set[str]) -> list[_Matched]:
-    """``matched`` without the ``gone`` goals and, transitively, their dependants."""
-    removed = set(gone)
-    kept = []
-    for m in matched:  # prerequisite order: one pass suffices
-        if m.selected.goal.id in removed or any(r in removed for r in m.selected.goal.requires):
-            removed.add(m.selected.goal.id)
-        else:
-            kept.append(m)
-    return kept
-
-
-def _infeasible(required: list[_Matched], frame: DayFrame, needs: Needs) -> None:
-    minutes = sum(m.minutes for m in required)
-    days = needs.constraints.days
-    available = available_minutes(frame, days)
-    days_needed = math.ceil(minutes / max(1, available / max(1, days)))
-    message = (
-        f"required goals need {minutes} minutes of teaching but {days} day(s) hold about "
-        f"{available}"
-    )
-    raise InfeasiblePlan(
-        message,
-        [
-            Finding(
-                "CB313",
-                message,
-                fix=f"set days to at least {max(days_needed, days + 1)}, lengthen the days, "
-                "or lower some gap priorities from high to medium",
-            )
-        ],
-    )
-
-
-def _days(result: Schedule, dates: list[dt.date | None], needs: Needs) -> list[pm.Day]:
-    days: list[pm.Day] = []
-    for index, slots in enumerate(result.days):
-        sessions = []
-        for slot in slots:
-            unit = slot.unit
-            sessions.append(
-                pm.Session(
-                    start=hhmm(slot.start),
-                    end=hhmm(slot.end),
-                    kind=slot.kind,
-                    title=slot.title,
-                    method=unit.method if unit else None,
-                    method_name=unit.method_name if unit else None,
-                    learning_type=unit.learning_type if unit else None,
-                    goals=[unit.goal] if unit else [],
-                    minutes=slot.end - slot.start,
-                    part=unit.part if unit else None,
-                    parts=unit.parts if unit else None,
-                    sensitive=unit.sensitive if unit else False,
-                    rationale=list(unit.rationale) if unit else [],
-                    rule=slot.rule or None,
-                )
-            )
-        date = dates[index]
-        days.append(
-            pm.Day(
-                day=index + 1,
-                date=date.isoformat() if date else None,
-                delivery=needs.constraints.delivery,
-                sessions=sessions,
-            )
+def _unavoidable(planner: Planner, problem: Problem, rule_id: str) -> str:
+    """Why the planner could not avoid an avoidable rule's warning."""
+    rule = planner.cur.rules[rule_id]
+    topics = _avoid_topics([rule])
+    if topics and not any(set(g.selected.goal.topics) & topics for g in problem.goals):
+        return (
+            f"(not avoidable: no goal of {', '.join(sorted(topics))} is in the curriculum for "
+            "this audience)"
         )
-    return days
+    return "(not avoidable: every choice of goals and methods that avoids it breaks a hard " \
+        "requirement: the required goals, the high-priority gaps or the day frame)"
 
 
 def _follow_ups(
     rules: list[tuple[str, AddSession]],
-    matched: list[_Matched],
+    matched: list[tuple[GoalSpec, str, int]],
     cur: Curriculum,
     dates: list[dt.date | None],
 ) -> list[pm.FollowUp]:
@@ -614,7 +616,7 @@ def _follow_ups(
                 weeks_after=weeks,
                 date=(last + dt.timedelta(weeks=weeks)).isoformat() if last else None,
                 minutes=spec.minutes,
-                goals=[m.selected.goal.id for m in matched],
+                goals=[g.id for g, _, _ in matched],
                 evaluation=spec.evaluation or "behaviour",
                 instrument=spec.instrument or spec.title,
                 rule=rule_id,
@@ -624,22 +626,21 @@ def _follow_ups(
 
 
 def _evaluation(
-    matched: list[_Matched],
+    matched: list[tuple[GoalSpec, str, int]],
     cur: Curriculum,
     follow_up: list[pm.FollowUp],
     findings: list[pm.PlanFinding],
 ) -> list[pm.EvaluationItem]:
     defaults = cur.config.planning.evaluation_defaults
     out = []
-    for m in matched:
-        goal = m.selected.goal
+    for spec, _, _ in matched:
+        goal = spec.selected.goal
         ev = goal.evaluation or defaults.get(goal.domain)
         if ev is None:
             findings.append(
-                pm.PlanFinding(
-                    code="CB307",
-                    severity="warning",
-                    message=f"goal {goal.id!r} has no evaluation and the curriculum sets no "
+                _finding(
+                    "CB307",
+                    f"goal {goal.id!r} has no evaluation and the curriculum sets no "
                     f"default for the {goal.domain} domain",
                 )
             )
@@ -663,42 +664,23 @@ def _evaluation(
     return out
 
 
-def _scheduled(m: _Matched) -> pm.ScheduledGoal:
-    goal = m.selected.goal
-    return pm.ScheduledGoal(
-        id=goal.id,
-        title=goal.title,
-        statement=goal.statement,
-        domain=goal.domain,
-        bloom=goal.bloom,
-        perspectives=list(goal.perspectives),
-        topics=list(goal.topics),
-        minutes=m.minutes,
-        method=m.decision.winner or "",
-        reason=m.decision.reason,
-        required=m.selected.required,
-        why=m.selected.why,
-        sensitive=goal.sensitive,
-    )
-
-
 def _coverage(
-    matched: list[_Matched], cur: Curriculum, needs: Needs, scheduled: set[str]
+    matched: list[tuple[GoalSpec, str, int]], cur: Curriculum, needs: Needs
 ) -> pm.Coverage:
     perspectives = dict.fromkeys(PERSPECTIVES, 0)
     learning_types = dict.fromkeys(LEARNING_TYPES, 0)
     domains = dict.fromkeys(DOMAINS, 0)
-    for m in matched:
-        goal = m.selected.goal
+    for spec, method, minutes in matched:
+        goal = spec.selected.goal
         for p in goal.perspectives:
-            perspectives[p] += m.minutes
-        learning_types[cur.methods[m.decision.winner or ""].learning_type] += m.minutes
-        domains[goal.domain] += m.minutes
+            perspectives[p] += minutes
+        learning_types[cur.methods[method].learning_type] += minutes
+        domains[goal.domain] += minutes
     gaps = [
         pm.GapCoverage(
             topic=gap.topic,
             priority=gap.priority,
-            goals=[m.selected.goal.id for m in matched if gap.topic in m.selected.goal.topics],
+            goals=[s.id for s, _, _ in matched if gap.topic in s.selected.goal.topics],
         )
         for gap in needs.gaps
     ]

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SessionKind = Literal["teaching", "break", "lunch", "debrief", "reflection"]
 
@@ -64,24 +64,36 @@ class FollowUp(PlanModel):
     weeks_after: int
 
 
+class Alternative(PlanModel):
+    """An eligible method the goal did not get, with its rules score."""
+
+    method: str
+    score: int
+
+
 class ScheduledGoal(PlanModel):
+    alternatives: list[Alternative] = []
     bloom: str
+    default_minutes: int
     domain: str
     id: str
     method: str
     minutes: int
     perspectives: list[str]
-    reason: str
+    reason: str  # why this method, and what it beat
     required: bool
     sensitive: bool
     statement: str
+    tie: bool = False  # the method was decided by catalogue order alone
     title: str
     topics: list[str]
-    why: str
+    why: str  # why the goal is in the plan
 
 
 class DroppedGoal(PlanModel):
     id: str
+    lost_to: list[str] = []
+    minutes: int = 0  # the least it would have cost
     reason: str
     title: str
 
@@ -148,6 +160,24 @@ class Totals(PlanModel):
     teaching_minutes: int
 
 
+class SolverInfo(PlanModel):
+    """The optimisation that made the plan, in two stages: first goals, methods and
+    lengths (``objective``, with ``bound`` the best any plan could reach), then the
+    order of sessions among plans of that value (``order_objective``/``order_bound``).
+    ``status`` is ``optimal`` when both stages were proven optimal, ``feasible`` when
+    the deterministic limit stopped either first."""
+
+    bound: int
+    deterministic_limit: float
+    name: str
+    objective: int
+    order_bound: int
+    order_objective: int
+    status: Literal["optimal", "feasible"]
+    ties: list[str] = []
+    version: str
+
+
 class Plan(PlanModel):
     coverage: Coverage
     curriculum: CurriculumSummary
@@ -157,7 +187,8 @@ class Plan(PlanModel):
     follow_up: list[FollowUp]
     goals: Goals
     needs: NeedsSummary
-    schema_version: Literal[1] = 1
+    schema_version: Literal[2] = 2
+    solver: SolverInfo
     totals: Totals
 
     def to_json(self) -> str:
@@ -177,5 +208,5 @@ def plan_schema() -> dict[str, object]:
     """JSON Schema of the plan format."""
     schema = Plan.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://curribuild.invalid/schemas/plan-v1.json"
+    schema["$id"] = "https://curribuild.invalid/schemas/plan-v2.json"
     return schema

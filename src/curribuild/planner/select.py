@@ -1,16 +1,18 @@
-"""Step 1 of planning: which goals the needs call for, and which are required.
+"""Which goals a request makes candidates, and why each one is.
 
-- ``core`` goals matching the audience are required;
-- goals whose topics meet a gap are selected: a high gap makes them required
-  (unless the goal is ``optional``), medium and low gaps make them droppable;
-- prerequisites of selected goals are selected transitively, required when
-  their dependant is. A prerequisite whose audience filter excludes this
-  audience is taken as already met (e.g. novice basics for experts).
+- ``core`` goals for the audience must be taught (a hard constraint);
+- goals of a gap's topics are candidates; a high gap must be *met* by at least
+  one of them, not taught in full;
+- prerequisites of candidates are candidates, transitively. A prerequisite whose
+  audience filter excludes this audience is taken as already met (e.g. novice
+  basics for experts);
+- goals of topics that an avoidable programme rule asks for are candidates too
+  (unrequested: taken in only when they avoid that rule's warning).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from curribuild.models.common import GAP_PRIORITIES
@@ -22,13 +24,13 @@ _GAP_RANK = {p: i for i, p in enumerate(GAP_PRIORITIES)}  # low 0, medium 1, hig
 
 @dataclass(slots=True)
 class Selected:
-    """A goal chosen for the programme and why."""
+    """A candidate goal and why it is one."""
 
     goal: Goal
-    required: bool
+    required: bool  # a core goal: must be taught
     gap: str | None  # highest gap priority the goal meets
     why: str
-    drop_tier: int  # 0 low gap, 1 medium gap, 2 optional in a high gap; 3 required (never)
+    requested: bool = True  # core, meets a gap, or prerequisite of such a goal
 
 
 def audience_matches(goal: Goal, needs: Needs) -> bool:
@@ -59,25 +61,25 @@ def gap_priority(goal: Goal, gaps: Mapping[str, str]) -> str | None:
     return best
 
 
-def select_goals(goals: Mapping[str, Goal], needs: Needs) -> list[Selected]:
-    """Selected goals in curriculum order (prerequisites included)."""
+def select_goals(
+    goals: Mapping[str, Goal], needs: Needs, extra_topics: Collection[str] = ()
+) -> list[Selected]:
+    """Candidate goals in curriculum order (prerequisites included)."""
     gaps = {gap.topic: gap.priority for gap in needs.gaps}
     chosen: dict[str, Selected] = {}
+    extra = set(extra_topics)
     for goal in goals.values():
         if not audience_matches(goal, needs):
             continue
         gap = gap_priority(goal, gaps)
         if goal.priority == "core":
-            chosen[goal.id] = Selected(goal, True, gap, "core goal", 3)
+            chosen[goal.id] = Selected(goal, True, gap, "core goal")
         elif gap is not None:
-            if gap == "high" and goal.priority != "optional":
-                chosen[goal.id] = Selected(goal, True, gap, "meets a high-priority gap", 3)
-            else:
-                # low-gap goals go first, then medium; optional goals meeting a high
-                # gap go last. Within a tier, optional goals go before the others.
-                tier = _GAP_RANK[gap]
-                chosen[goal.id] = Selected(goal, False, gap, f"meets a {gap}-priority gap", tier)
-    # prerequisites, transitively; required-ness flows down from dependants
+            topic = next(t for t in goal.topics if gaps.get(t) == gap)
+            chosen[goal.id] = Selected(goal, False, gap, f"meets the {gap}-priority gap {topic}")
+    for goal in goals.values():
+        if goal.id not in chosen and extra & set(goal.topics) and audience_matches(goal, needs):
+            chosen[goal.id] = Selected(goal, False, None, "", requested=False)
     stack = list(chosen)
     while stack:
         gid = stack.pop()
@@ -90,18 +92,16 @@ def select_goals(goals: Mapping[str, Goal], needs: Needs) -> list[Selected]:
             if existing is None:
                 chosen[req] = Selected(
                     prereq,
-                    parent.required,
+                    False,
                     gap_priority(prereq, gaps),
                     f"prerequisite of {gid}",
-                    parent.drop_tier,
+                    requested=parent.requested,
                 )
                 stack.append(req)
-            elif parent.required and not existing.required:
-                existing.required = True
+            elif parent.requested and not existing.requested:
+                existing.requested = True
                 existing.why = f"prerequisite of {gid}"
-                existing.drop_tier = 3
                 stack.append(req)
-            elif parent.drop_tier > existing.drop_tier:
-                existing.drop_tier = parent.drop_tier
-                stack.append(req)
+            elif not existing.why:
+                existing.why = f"prerequisite of {gid}"
     return [chosen[gid] for gid in goals if gid in chosen]

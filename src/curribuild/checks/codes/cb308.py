@@ -2,9 +2,10 @@
 
 ## What it finds
 
-A goal the needs called for that the plan dropped: over the time budget (low
-gaps first, then medium gaps, then optional goals), or because a prerequisite
-was dropped or could not be matched.
+A goal the needs called for that is not in the plan: the days were taken by
+goals that count more (required goals, goals of higher-priority gaps), or a
+prerequisite is not in the plan or has no eligible method. The message says
+what the goal would have cost and which goals it lost to.
 
 ## Why it matters
 

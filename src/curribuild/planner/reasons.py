@@ -1,0 +1,143 @@
+"""Explanations a coordinator can defend: why each goal is in the plan, why each
+method, and why each goal that was asked for is not in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from curribuild.models.rules import Rule
+from curribuild.planner.problem import GoalSpec, Problem
+from curribuild.planner.solve import Solution
+
+MAX_NAMED = 3
+
+
+def _names(ids: list[str]) -> str:
+    shown = ids[:MAX_NAMED]
+    more = len(ids) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def why_in(problem: Problem, solution: Solution, i: int, avoided: dict[str, Rule]) -> str:
+    """Why goal ``i`` is in the plan."""
+    spec = problem.goals[i]
+    s = spec.selected
+    if s.required:
+        return "core goal of the curriculum for this audience"
+    dependants = [
+        problem.goals[j].id
+        for j in solution.placements
+        if i in problem.goals[j].prereqs
+    ]
+    if s.gap is not None and s.requested:
+        topic = next(t for t in s.goal.topics if any(g.topic == t for g in problem.gaps))
+        text = f"meets the {s.gap}-priority gap {topic}"
+        if dependants:
+            text += f"; prerequisite of {_names(dependants)}"
+        return text
+    if dependants:
+        return f"prerequisite of {_names(dependants)}"
+    rules = [r for r in avoided.values() if set(s.goal.topics) & _topics(r)]
+    if rules:
+        return "taken in so that the programme avoids: " + _said(rules[0])
+    return "chosen by the planner"
+
+
+def _said(rule: Rule) -> str:
+    """What an avoidable rule is about, in its description's words."""
+    return f"{rule.description.rstrip('.')} ({rule.id})"
+
+
+def _topics(rule: Rule) -> set[str]:
+    from curribuild.planner.build import _avoid_topics
+
+    return _avoid_topics([rule])
+
+
+@dataclass(frozen=True, slots=True)
+class MethodWhy:
+    text: str
+    tie: bool  # decided only by catalogue order
+
+
+def why_method(spec: GoalSpec, method: int, length: int, solution_avoids: list[Rule]) -> MethodWhy:
+    """Why the goal got its method, and what it beat."""
+    chosen = spec.methods[method]
+    minutes = spec.lengths[length].minutes
+    others = sorted(
+        (o for k, o in enumerate(spec.methods) if k != method),
+        key=lambda o: (-o.score, o.index),
+    )
+    if not others:
+        return MethodWhy(f"{chosen.method} is the only eligible method", False)
+    best = others[0]
+    if chosen.score > best.score:
+        return MethodWhy(
+            f"{chosen.method} fits best under the rules (score {chosen.score}), "
+            f"ahead of {best.method} ({best.score})",
+            False,
+        )
+    if chosen.score == best.score:
+        if chosen.index < best.index:
+            return MethodWhy(
+                f"{chosen.method} and {best.method} fit equally well under the rules "
+                f"(score {chosen.score}); {chosen.method} comes first in the catalogue",
+                True,
+            )
+    # a lower-scoring method: say what the better one would have broken
+    if not (best.shortest <= minutes <= best.default) and best.shortest > minutes:
+        return MethodWhy(
+            f"{best.method} scores higher ({best.score} against {chosen.score}) but needs at "
+            f"least {best.shortest} minutes; {chosen.method} teaches it in the {minutes} "
+            "minutes the programme has for it",
+            False,
+        )
+    for rule in solution_avoids:
+        return MethodWhy(
+            f"{best.method} scores higher ({best.score} against {chosen.score}), but "
+            f"{chosen.method} ({chosen.learning_type}) lets the programme avoid: "
+            f"{_said(rule)}",
+            False,
+        )
+    return MethodWhy(
+        f"{best.method} scores higher ({best.score} against {chosen.score}); "
+        f"{chosen.method} keeps the programme within its time and balance",
+        False,
+    )
+
+
+def why_dropped(problem: Problem, solution: Solution, i: int) -> tuple[str, list[str]]:
+    """Why a requested goal is not in the plan, and the goals it lost to."""
+    spec = problem.goals[i]
+    kept = solution.placements
+    missing = [problem.goals[r].id for r in spec.prereqs if r not in kept]
+    cost = min(ln.minutes for ln in spec.lengths)
+    debrief = f" plus a {spec.debrief}-minute debrief" if spec.debrief else ""
+    if missing:
+        return (
+            f"its prerequisite {_names(missing)} is not in the plan, and teaching both "
+            f"would not fit",
+            [],
+        )
+    ahead = [
+        problem.goals[j]
+        for j in kept
+        if not problem.goals[j].selected.required and problem.goals[j].value >= spec.value
+    ]
+    ahead.sort(key=lambda g: (-g.value, g.id))
+    need = f"would need at least {cost} minutes{debrief}"
+    if ahead:
+        lost_to = [g.id for g in ahead]
+        return (
+            f"{need}; the programme has no room left, and teaches {len(lost_to)} goal"
+            f"{'s' if len(lost_to) != 1 else ''} of the same or higher priority instead "
+            f"({_names(lost_to)})",
+            lost_to,
+        )
+    required = sorted(problem.goals[j].id for j in kept if problem.goals[j].selected.required)
+    return (
+        f"{need}; the programme has no room left beside the required goals ({_names(required)})"
+        if required
+        else f"{need}, more than the days have left",
+        required,
+    )

@@ -1,0 +1,726 @@
+"""The programme as one CP-SAT model: which goals, which method and length for each,
+and which teaching block of which day each part goes in, decided together.
+
+A day is a row of teaching blocks separated by breaks, with lunch between two
+blocks in a window around midday. Sessions in a block run back to back; a
+block holds at most ``max_block_minutes`` of teaching, plus the debrief that
+follows a sensitive session directly. Block times follow from their contents,
+so a solution fixes every start on the 5-minute grid.
+
+Hard constraints: core goals, every high gap met, prerequisites earlier (or
+earlier in the same block), the parts of a goal in consecutive blocks of one
+day, the day frame (end of day, lunch window, online teaching cap).
+
+The objective is lexicographic, in two stages. First: avoidable rule warnings
+(above all else), gap goals, the rules' method scores, shortening,
+learning-type and perspective coverage. Then, among plans of that value: the
+order (foundations early, Bloom level rising within a topic, self-care before
+distressing material). Ties between equally scored methods go to the earlier
+method of the catalogue, as in the rules engine.
+
+OR-Tools is imported here only, and only the commands that plan import this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from curribuild.engine.conditions import compile_condition
+from curribuild.engine.match import base_env
+from curribuild.models.needs import Needs
+from curribuild.models.rules import All, AnyOf, Condition, Leaf, Not, Rule
+from curribuild.planner.problem import LUNCH_WINDOW, GoalSpec, Problem
+
+Lit = Any  # a cp_model literal (BoolVar or its negation)
+FIRST_STAGE = 0.7  # share of the deterministic limit for goals and methods; the rest orders
+
+
+@dataclass(slots=True)
+class Placement:
+    """Where one goal went: its method, length and the (day, block) of each part."""
+
+    method: int  # index into GoalSpec.methods
+    length: int  # index into GoalSpec.lengths
+    blocks: list[tuple[int, int]]
+
+
+@dataclass(slots=True)
+class Solution:
+    status: str  # optimal | feasible
+    objective: int
+    bound: int
+    placements: dict[int, Placement]
+    reflection_break: list[bool]
+    lunch_after: list[int | None]  # per day: the first block after lunch, or None
+    avoided: dict[str, bool] = field(default_factory=dict)  # rule id -> condition held
+    order_objective: int = 0  # the second stage: pedagogy and position
+    order_bound: int = 0
+    wall_seconds: float = 0.0
+    deterministic_seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class Hint:
+    placements: dict[int, Placement]
+
+
+class Infeasible(Exception):
+    """No plan satisfies the hard constraints; ``core`` names the conflicting groups."""
+
+    def __init__(self, core: list[str]) -> None:
+        super().__init__(", ".join(core))
+        self.core = core
+
+
+class Unknown(Exception):
+    """The solver found no plan within its deterministic limit."""
+
+
+def _or(model: cp_model.CpModel, lits: list[Lit]) -> Lit:
+    if not lits:
+        return model.new_constant(0)
+    if len(lits) == 1:
+        return lits[0]
+    out = model.new_bool_var("")
+    model.add_max_equality(out, lits)
+    return out
+
+
+def _and(model: cp_model.CpModel, lits: list[Lit]) -> Lit:
+    if not lits:
+        return model.new_constant(1)
+    if len(lits) == 1:
+        return lits[0]
+    out = model.new_bool_var("")
+    model.add_min_equality(out, lits)
+    return out
+
+
+class _Facts:
+    """Programme facts the solver decides, as literals, for compiling rule conditions."""
+
+    def __init__(self, build: _Builder) -> None:
+        self.b = build
+        self.cache: dict[tuple[str, str], Lit] = {}
+
+    def _memo(self, key: tuple[str, str], make: Callable[[], Lit]) -> Lit:
+        hit = self.cache.get(key)
+        if hit is None:
+            hit = make()
+            self.cache[key] = hit
+        return hit
+
+    def topic(self, topic: str) -> Lit:
+        b = self.b
+        return self._memo(
+            ("topic", topic),
+            lambda: _or(
+                b.model,
+                [b.take[i] for i, g in enumerate(b.p.goals) if topic in g.selected.goal.topics],
+            ),
+        )
+
+    def method(self, method: str) -> Lit:
+        b = self.b
+        return self._memo(
+            ("method", method),
+            lambda: _or(
+                b.model,
+                [
+                    b.use[i][j]
+                    for i, g in enumerate(b.p.goals)
+                    for j, o in enumerate(g.methods)
+                    if o.method == method
+                ],
+            ),
+        )
+
+    def learning_type(self, kind: str) -> Lit:
+        return self._memo(("lt", kind), lambda: self.b.learning_type(kind))
+
+    def domain(self, domain: str) -> Lit:
+        b = self.b
+        return self._memo(
+            ("domain", domain),
+            lambda: _or(
+                b.model,
+                [b.take[i] for i, g in enumerate(b.p.goals) if g.selected.goal.domain == domain],
+            ),
+        )
+
+    def perspective(self, name: str) -> Lit:
+        return self._memo(("perspective", name), lambda: self.b.perspective(name))
+
+    def sensitive(self) -> Lit:
+        b = self.b
+        return self._memo(
+            ("sensitive", ""),
+            lambda: _or(
+                b.model, [b.take[i] for i, g in enumerate(b.p.goals) if g.selected.goal.sensitive]
+            ),
+        )
+
+    def unmet_gap(self) -> Lit:
+        b = self.b
+        return self._memo(
+            ("unmet", ""),
+            lambda: _or(b.model, [b.gap_met[k].Not() for k in range(len(b.p.gaps))]),
+        )
+
+
+def _names(value: Any) -> list[str] | None:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    return None
+
+
+class _Compiler:
+    """A programme rule's condition as a literal, where every fact it reads is one the
+    solver decides (or a constant of the needs); None where it is not."""
+
+    def __init__(self, model: cp_model.CpModel, facts: _Facts, needs: Needs) -> None:
+        self.model = model
+        self.facts = facts
+        self.env = base_env(needs)
+        self.env["programme"] = None
+
+    def compile(self, cond: Condition | None) -> Lit | None:
+        if cond is None:
+            return self.model.new_constant(1)
+        if isinstance(cond, All):
+            parts = [self.compile(c) for c in cond.all]
+            return None if any(p is None for p in parts) else _and(self.model, parts)
+        if isinstance(cond, AnyOf):
+            parts = [self.compile(c) for c in cond.any]
+            return None if any(p is None for p in parts) else _or(self.model, parts)
+        if isinstance(cond, Not):
+            inner = self.compile(cond.not_)
+            return None if inner is None else inner.Not()
+        return self._leaf(cond)
+
+    def _set_fact(self, per: Callable[[str], Lit], op: str, value: Any, neg: bool) -> Lit | None:
+        names = _names(value)
+        if op == "exists" and neg:  # missing_* exists: something is missing
+            return None
+        if names is None:
+            return None
+        lits = [per(n).Not() if neg else per(n) for n in names]
+        if op in ("contains", "contains_all"):
+            return _and(self.model, lits)
+        if op == "contains_any":
+            return _or(self.model, lits)
+        return None
+
+    def _leaf(self, leaf: Leaf) -> Lit | None:
+        path, op, value = leaf.fact, leaf.op, leaf.operand
+        f = self.facts
+        if not path.startswith("programme."):
+            if isinstance(value, dict) or hasattr(value, "fact"):
+                return None
+            return self.model.new_constant(int(compile_condition(leaf).test(self.env)))
+        name = path.removeprefix("programme.")
+        simple: dict[str, tuple[Callable[[str], Lit], bool]] = {
+            "topics": (f.topic, False),
+            "methods": (f.method, False),
+            "learning_types": (f.learning_type, False),
+            "missing_learning_types": (f.learning_type, True),
+            "domains": (f.domain, False),
+            "perspectives": (f.perspective, False),
+            "missing_perspectives": (f.perspective, True),
+        }
+        if name in simple:
+            per, neg = simple[name]
+            if op == "exists" and value is True and name == "missing_perspectives":
+                from curribuild.models.common import PERSPECTIVES
+
+                return _or(self.model, [f.perspective(p).Not() for p in PERSPECTIVES])
+            return self._set_fact(per, op, value, neg)
+        if name.startswith("learning_type_minutes."):
+            kind = name.split(".", 1)[1]
+            used = f.learning_type(kind)
+            if (op == "eq" and value == 0) or (op == "lte" and value == 0):
+                return used.Not()
+            if (op == "gt" and value == 0) or (op == "gte" and value == 1):
+                return used
+            return None
+        if name == "any_sensitive" and op in ("eq", "ne") and isinstance(value, bool):
+            lit = f.sensitive()
+            return lit if (value if op == "eq" else not value) else lit.Not()
+        if name == "unmet_gaps" and op == "exists" and isinstance(value, bool):
+            lit = f.unmet_gap()
+            return lit if value else lit.Not()
+        return None
+
+
+class _Builder:
+    def __init__(
+        self,
+        problem: Problem,
+        needs: Needs,
+        avoid: list[Rule],
+        *,
+        assume: bool,
+        hint: Hint | None,
+        days: Mapping[int, tuple[int, int]] | None = None,
+    ) -> None:
+        self.p = problem
+        self.model = model = cp_model.CpModel()
+        frame = problem.frame
+        self.assumptions: dict[str, Lit] = {}
+        goals = problem.goals
+        shortest = min(
+            (part for g in goals for ln in g.lengths for part in ln.parts), default=frame.max_block
+        )
+        self.K = K = frame.blocks(shortest)
+        D = frame.days
+        self.take = [model.new_bool_var(f"take_{g.id}") for g in goals]
+        self.use = [[model.new_bool_var("") for _ in g.methods] for g in goals]
+        self.size = [[model.new_bool_var("") for _ in g.lengths] for g in goals]
+        # part placement: x[g][length][part] -> {(d, k): var}
+        self.x: list[list[list[dict[tuple[int, int], Lit]]]] = []
+        teach: dict[tuple[int, int], list[tuple[int, Lit]]] = {}
+        talk: dict[tuple[int, int], list[tuple[int, Lit]]] = {}
+        opens: dict[tuple[int, int], list[Lit]] = {}
+        closes: dict[tuple[int, int], list[Lit]] = {}
+        self.first_pos: list[Any] = []
+        self.last_pos: list[Any] = []
+        for i, g in enumerate(goals):
+            model.add(sum(self.use[i]) == self.take[i])
+            model.add(sum(self.size[i]) == self.take[i])
+            for li, ln in enumerate(g.lengths):
+                for j in range(len(g.methods)):
+                    if j not in ln.methods:
+                        model.add_bool_or([self.use[i][j].Not(), self.size[i][li].Not()])
+            window = days.get(i) if days else None
+            day_range = range(window[0], window[1] + 1) if window else range(D)
+            per_length = []
+            first_terms: list[Any] = []
+            last_terms: list[Any] = []
+            for li, ln in enumerate(g.lengths):
+                n = len(ln.parts)
+                per_part: list[dict[tuple[int, int], Lit]] = []
+                for pi, minutes in enumerate(ln.parts):
+                    cells: dict[tuple[int, int], Lit] = {}
+                    for d in day_range:
+                        # a part p needs p earlier blocks and n-1-p later ones that day
+                        for k in range(pi, K - (n - 1 - pi)):
+                            var = model.new_bool_var("")
+                            cells[(d, k)] = var
+                            teach.setdefault((d, k), []).append((minutes, var))
+                            if pi == n - 1 and g.debrief:
+                                talk.setdefault((d, k), []).append((g.debrief, var))
+                            if n > 1 and pi < n - 1:
+                                closes.setdefault((d, k), []).append(var)
+                            if n > 1 and pi > 0:
+                                opens.setdefault((d, k), []).append(var)
+                    model.add(sum(cells.values()) == self.size[i][li])
+                    per_part.append(cells)
+                for pi in range(n - 1):  # consecutive blocks of one day
+                    here, nxt = per_part[pi], per_part[pi + 1]
+                    for (d, k), var in here.items():
+                        model.add(var == nxt[(d, k + 1)])
+                for (d, k), var in per_part[0].items():
+                    first_terms.append((d * K + k) * var)
+                for (d, k), var in per_part[-1].items():
+                    last_terms.append((d * K + k) * var)
+                per_length.append(per_part)
+            self.x.append(per_length)
+            self.first_pos.append(sum(first_terms))
+            self.last_pos.append(sum(last_terms))
+        self.cells = teach
+        # prerequisites: taken, and finished no later than the dependant starts
+        for i, g in enumerate(goals):
+            for r in g.prereqs:
+                model.add_implication(self.take[i], self.take[r])
+                model.add(self.last_pos[r] <= self.first_pos[i]).only_enforce_if(self.take[i])
+        # blocks and days: the first `self.morning` blocks come before lunch
+        debrief_extra = max((g.debrief for g in goals), default=0)
+        self.morning = M = frame.halves(shortest)[0]
+        self.used: list[list[Lit]] = []
+        self.afternoon: list[Lit] = []
+        self.reflection_break: list[Lit] = []
+        frame_ok = self._assume("frame") if assume else None
+        self.block_len: list[list[Any]] = []
+        capacity = 0
+        for d in range(D):
+            used = [model.new_bool_var("") for _ in range(K)]
+            self.used.append(used)
+            lengths_ = []
+            teaching_day = []
+            for k in range(K):
+                cell = (d, k)
+                t = sum(m * v for m, v in teach.get(cell, []))
+                s = t + sum(m * v for m, v in talk.get(cell, []))
+                model.add(t <= frame.max_block * used[k])
+                model.add(sum(v for _, v in teach.get(cell, [])) >= used[k])
+                if debrief_extra:
+                    model.add(s <= frame.max_block + debrief_extra)
+                if len(opens.get(cell, [])) > 1:
+                    model.add(sum(opens[cell]) <= 1)
+                if len(closes.get(cell, [])) > 1:
+                    model.add(sum(closes[cell]) <= 1)
+                if k and k != M:
+                    model.add(used[k] <= used[k - 1])
+                lengths_.append(s)
+                teaching_day.append(t)
+            self.block_len.append(lengths_)
+            day_used = used[0]
+            after = used[M] if M < K else model.new_constant(0)
+            if M < K:
+                model.add(after <= day_used)
+            self.afternoon.append(after)
+            morning = sum(lengths_[:M]) + frame.break_minutes * (sum(used[:M]) - day_used)
+            afternoon = sum(lengths_[M:]) + frame.break_minutes * (sum(used[M:]) - after)
+            rb = model.new_bool_var("") if frame.reflection else model.new_constant(0)
+            self.reflection_break.append(rb)
+            if frame.reflection:
+                cap = frame.max_block + max(debrief_extra, frame.reflection)
+                big = frame.max_block + debrief_extra + frame.reflection
+                for k in range(K):
+                    nxt = used[k + 1] if k + 1 < K and k + 1 != M else None
+                    if k == M - 1 and M < K:
+                        last = used[k] - after
+                    else:
+                        last = used[k] - (nxt if nxt is not None else 0)
+                    model.add(lengths_[k] + frame.reflection - cap <= big * (1 - last) + big * rb)
+            total = (
+                morning
+                + afternoon
+                + frame.lunch * after
+                + frame.reflection * day_used
+                + frame.break_minutes * rb
+            )
+            cons = [model.add(total <= frame.span), model.add(sum(teaching_day) <= frame.teaching_cap)]
+            if frame.has_lunch:
+                cons.append(model.add(morning <= frame.lunch_target + LUNCH_WINDOW - frame.start))
+                early = model.add(morning >= frame.lunch_target - LUNCH_WINDOW - frame.start)
+                early.only_enforce_if(after)
+            if frame_ok is not None:
+                for con in cons:
+                    con.only_enforce_if(frame_ok)
+            capacity += min(frame.teaching_cap, frame.span)
+        teach_total = sum(m * v for cell in teach.values() for m, v in cell)
+        model.add(teach_total <= capacity)
+        # hard requirements: core goals, high gaps met
+        for i, g in enumerate(goals):
+            if g.selected.required:
+                if assume:
+                    model.add(self.take[i] == 1).only_enforce_if(self._assume(f"core:{g.id}"))
+                else:
+                    model.add(self.take[i] == 1)
+        self.gap_met = []
+        for gap in problem.gaps:
+            met = model.new_bool_var("")
+            model.add(met <= sum(self.take[i] for i in gap.goals))
+            self.gap_met.append(met)
+            if gap.priority == "high":
+                if assume:
+                    model.add(met == 1).only_enforce_if(self._assume(f"gap:{gap.topic}"))
+                else:
+                    model.add(met == 1)
+        self.facts = _Facts(self)
+        compiler = _Compiler(model, self.facts, needs)
+        self.avoid: dict[str, Lit] = {}
+        for rule in avoid:
+            lit = compiler.compile(rule.when)
+            if lit is not None:
+                self.avoid[rule.id] = lit
+        self._objective()
+        if hint is not None:
+            self._hint(hint)
+
+    def _cells(self, i: int, *, last: bool) -> dict[tuple[int, int], list[Lit]]:
+        """The block each length of goal ``i`` starts (or ends) in: cell -> literals."""
+        out: dict[tuple[int, int], list[Lit]] = {}
+        for per_part in self.x[i]:
+            for cell, var in (per_part[-1] if last else per_part[0]).items():
+                out.setdefault(cell, []).append(var)
+        return out
+
+    def _assume(self, name: str) -> Lit:
+        lit = self.model.new_bool_var(name)
+        self.assumptions[name] = lit
+        return lit
+
+    def learning_type(self, kind: str) -> Lit:
+        lits = [
+            self.use[i][j]
+            for i, g in enumerate(self.p.goals)
+            for j, o in enumerate(g.methods)
+            if o.learning_type == kind
+        ]
+        return _or(self.model, lits)
+
+    def perspective(self, name: str) -> Lit:
+        return _or(self.model, [self.take[i] for i in self.p.perspectives.get(name, ())])
+
+    def _objective(self) -> None:
+        p, model, w = self.p, self.model, self.p.weights
+        terms: list[Any] = []
+        spread = 0  # the most the non-avoid terms can move the objective
+        order: list[Any] = []  # the second stage: pedagogy and position
+        for i, g in enumerate(p.goals):
+            if g.value:
+                terms.append(g.value * self.take[i])
+                spread += g.value
+            if not g.selected.requested:
+                terms.append(-w.unrequested_goal * self.take[i])
+                spread += w.unrequested_goal
+            for j, o in enumerate(g.methods):
+                if o.score:
+                    terms.append(w.method_score * o.score * self.use[i][j])
+            if g.methods:
+                spread += w.method_score * max(abs(o.score) for o in g.methods)
+            full = g.selected.goal.minutes
+            for li, ln in enumerate(g.lengths):
+                short = max(0, full - ln.minutes)
+                if short:
+                    terms.append(-w.shortened_minute * short * self.size[i][li])
+                    spread += w.shortened_minute * short
+            # foundations early: core goals most, then remember/understand goals
+            early = 3 if g.selected.required else 1 if g.bloom <= 1 else 0
+            if early and w.position:
+                order.append(-w.position * early * self.first_pos[i])
+        for k, gap in enumerate(p.gaps):
+            if gap.priority != "high":
+                terms.append(w.gap_met * self.gap_met[k])
+                spread += w.gap_met
+        from curribuild.models.common import LEARNING_TYPES, PERSPECTIVES
+
+        if w.learning_type:
+            for kind in LEARNING_TYPES:
+                terms.append(w.learning_type * self.facts.learning_type(kind))
+                spread += w.learning_type
+        if w.perspective:
+            for name in PERSPECTIVES:
+                terms.append(w.perspective * self.facts.perspective(name))
+                spread += w.perspective
+        if w.pedagogy:
+            for a, b in self._pedagogy_pairs():
+                late = model.new_bool_var("")
+                big = p.frame.days * self.K + 1
+                model.add(
+                    self.first_pos[a]
+                    <= self.first_pos[b] + big * late + big * (2 - self.take[a] - self.take[b])
+                )
+                order.append(-w.pedagogy * late)
+        avoid_weight = spread + 1
+        for lit in self.avoid.values():
+            terms.append(-avoid_weight * lit)
+        self.primary = sum(terms)
+        self.secondary = sum(order)
+        model.maximize(self.primary)
+
+    def _pedagogy_pairs(self) -> Iterable[tuple[int, int]]:
+        """(a, b): a should start no later than b. Lower Bloom levels first within a topic;
+        goals of the ``before_sensitive`` topics before sensitive goals."""
+        goals = self.p.goals
+        if len(goals) > 300:  # pairwise terms stay for realistic requests
+            return
+        related = {(i, r) for i, g in enumerate(goals) for r in g.prereqs}
+        topics: dict[str, list[int]] = {}
+        for i, g in enumerate(goals):
+            for t in g.selected.goal.topics:
+                topics.setdefault(t, []).append(i)
+        seen: set[tuple[int, int]] = set()
+        for members in topics.values():
+            for a in members:
+                for b in members:
+                    if goals[a].bloom < goals[b].bloom and (b, a) not in related:
+                        if (a, b) not in seen:
+                            seen.add((a, b))
+                            yield a, b
+        for a in self.p.before_sensitive:
+            for b, g in enumerate(goals):
+                if g.selected.goal.sensitive and a != b and (a, b) not in seen:
+                    seen.add((a, b))
+                    yield a, b
+
+    def _hint(self, hint: Hint) -> None:
+        model = self.model
+        for i in range(len(self.p.goals)):
+            placed = hint.placements.get(i)
+            model.add_hint(self.take[i], placed is not None)
+            for j, var in enumerate(self.use[i]):
+                model.add_hint(var, placed is not None and placed.method == j)
+            for li, var in enumerate(self.size[i]):
+                model.add_hint(var, placed is not None and placed.length == li)
+            for li, per_part in enumerate(self.x[i]):
+                for pi, cells in enumerate(per_part):
+                    want = (
+                        placed.blocks[pi]
+                        if placed is not None and placed.length == li and pi < len(placed.blocks)
+                        else None
+                    )
+                    for cell, var in cells.items():
+                        model.add_hint(var, cell == want)
+
+
+def solve(
+    problem: Problem,
+    needs: Needs,
+    avoid: list[Rule],
+    *,
+    deterministic_seconds: float,
+    seed: int,
+    hint: Hint | None = None,
+    days: Mapping[int, tuple[int, int]] | None = None,
+) -> Solution:
+    """The best plan the solver finds within its deterministic limit.
+
+    Raises Infeasible (with the conflicting requirement groups, made minimal)
+    or Unknown.
+    """
+    b = _Builder(problem, needs, avoid, assume=False, hint=hint, days=days)
+    first = _solver(deterministic_seconds * FIRST_STAGE, seed)
+    status = first.solve(b.model)
+    if status == cp_model.INFEASIBLE:
+        raise Infeasible(conflict(problem, needs, avoid, deterministic_seconds, seed, days))
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise Unknown()
+    primary = (status, int(first.objective_value), int(first.best_objective_bound))
+    spent = first.response_proto.deterministic_time
+    # second stage: the best order among plans that keep the first stage's value
+    model = b.model
+    model.clear_hints()
+    for index in range(len(model.proto.variables)):
+        var = model.get_int_var_from_proto_index(index)
+        model.add_hint(var, first.value(var))
+    model.add(b.primary >= primary[1])
+    model.maximize(b.secondary)
+    second = _solver(max(0.5, deterministic_seconds - spent), seed)
+    status2 = second.solve(model)
+    if status2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _read(b, first, primary, None)
+    return _read(b, second, primary, status2)
+
+
+def feasible(
+    problem: Problem,
+    needs: Needs,
+    avoid: list[Rule],
+    deterministic_seconds: float,
+    seed: int,
+) -> bool:
+    """Whether any plan meets the hard constraints (the objective is not optimised)."""
+    b = _Builder(problem, needs, [], assume=False, hint=None)
+    b.model.clear_objective()
+    solver = _solver(deterministic_seconds, seed)
+    return solver.solve(b.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def conflict(
+    problem: Problem,
+    needs: Needs,
+    avoid: list[Rule],
+    deterministic_seconds: float,
+    seed: int,
+    days: Mapping[int, tuple[int, int]] | None = None,
+) -> list[str]:
+    """A minimal set of requirement groups (``frame``, ``core:ID``, ``gap:TOPIC``) that
+    cannot hold together: the solver's core, shrunk by deletion."""
+
+    def infeasible(groups: list[str]) -> list[str] | None:
+        b = _Builder(problem, needs, [], assume=True, hint=None, days=days)
+        b.model.clear_objective()
+        for name, lit in b.assumptions.items():
+            if name not in groups:
+                b.model.add(lit == 0)
+        b.model.add_assumptions([b.assumptions[n] for n in groups])
+        solver = _solver(deterministic_seconds, seed)
+        status = solver.solve(b.model)
+        if status != cp_model.INFEASIBLE:
+            return None
+        index = {v.index: n for n, v in b.assumptions.items()}
+        core = [index[i] for i in solver.sufficient_assumptions_for_infeasibility()]
+        return sorted(core, key=groups.index) or groups
+
+    probe = _Builder(problem, needs, [], assume=True, hint=None, days=days)
+    groups = list(probe.assumptions)
+    core = infeasible(groups)
+    if core is None:
+        return []
+    for name in list(core):
+        trial = [n for n in core if n != name]
+        smaller = infeasible(trial) if trial else None
+        if smaller is not None:
+            core = smaller
+    return core
+
+
+def solver_version() -> str:
+    import ortools
+
+    return str(ortools.__version__)
+
+
+def _solver(deterministic_seconds: float, seed: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = 1
+    params.random_seed = seed
+    params.max_deterministic_time = deterministic_seconds
+    params.max_time_in_seconds = 10_000.0  # never the limit that binds: plans stay deterministic
+    params.linearization_level = 2  # the LP relaxation proves optimality far sooner here
+    return solver
+
+
+def _first_of_equals(g: GoalSpec, method: int, length: int, named: set[str]) -> int:
+    """Among methods the objective cannot tell apart from the chosen one (same score,
+    same learning type, the same length allowed, named by no avoidable rule), the
+    earliest in the catalogue: ties go by catalogue order, exactly as the rules
+    engine breaks them."""
+    chosen = g.methods[method]
+    if chosen.method in named:
+        return method
+    equal = [
+        j
+        for j in g.lengths[length].methods
+        if g.methods[j].score == chosen.score
+        and g.methods[j].learning_type == chosen.learning_type
+        and g.methods[j].method not in named
+    ]
+    return min(equal, key=lambda j: g.methods[j].index, default=method)
+
+
+def _read(
+    b: _Builder, solver: cp_model.CpSolver, primary: tuple[Any, int, int], status2: Any
+) -> Solution:
+    """The solution in ``solver``; ``primary`` is the first stage's (status, objective,
+    bound), ``status2`` the second stage's status (None when it found nothing)."""
+    placements: dict[int, Placement] = {}
+    named = {name for kind, name in b.facts.cache if kind == "method"}
+    for i, g in enumerate(b.p.goals):
+        if not solver.boolean_value(b.take[i]):
+            continue
+        method = next(j for j, v in enumerate(b.use[i]) if solver.boolean_value(v))
+        length = next(li for li, v in enumerate(b.size[i]) if solver.boolean_value(v))
+        method = _first_of_equals(g, method, length, named)
+        blocks = [
+            next(cell for cell, v in cells.items() if solver.boolean_value(v))
+            for cells in b.x[i][length]
+        ]
+        placements[i] = Placement(method, length, blocks)
+    lunch_after: list[int | None] = [
+        b.morning if solver.boolean_value(after) else None for after in b.afternoon
+    ]
+    proven = primary[0] == cp_model.OPTIMAL and status2 == cp_model.OPTIMAL
+    return Solution(
+        status="optimal" if proven else "feasible",
+        objective=primary[1],
+        bound=primary[2],
+        order_objective=int(solver.objective_value) if status2 is not None else 0,
+        order_bound=int(solver.best_objective_bound) if status2 is not None else 0,
+        placements=placements,
+        reflection_break=[bool(solver.boolean_value(v)) for v in b.reflection_break],
+        lunch_after=lunch_after,
+        avoided={rid: bool(solver.boolean_value(lit)) for rid, lit in b.avoid.items()},
+        wall_seconds=solver.wall_time,
+        deterministic_seconds=solver.response_proto.deterministic_time,
+    )
