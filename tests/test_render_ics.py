@@ -1,4 +1,5 @@
-"""``curribuild render --format ics``: read back with the ``icalendar`` library."""
+"""``curribuild render --format ics`` on the bundled examples, read back with ``icalendar``
+and, independently, ``vobject`` (see also ``test_ics_clients.py``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import Any
 
 import icalendar
 import pytest
+import vobject
+import vobject.icalendar
 
 from render_helpers import (
     EVIL_TITLE,
@@ -39,6 +42,18 @@ def _events(text: str) -> list[icalendar.Event]:
     return list(_calendar(text).walk("VEVENT"))
 
 
+def _vobject_events(text: str) -> list[Any]:
+    """vobject's events, its process-wide TZID registry emptied so that the file's own
+    VTIMEZONE (and not pytz, nor a zone from an earlier file) gives the offsets."""
+    registry = vars(vobject.icalendar)["__tzidMap"]
+    registry.clear()
+    registry["UTC"] = vobject.icalendar.utc
+    return list(vobject.readOne(text).contents.get("vevent", []))
+
+
+EVENT_KINDS = ("teaching", "debrief", "reflection")  # facilitators are booked for all three
+
+
 def _at(date: str, hhmm: str, zone: str) -> dt.datetime:
     hour, minute = (int(x) for x in hhmm.split(":"))
     return dt.datetime.combine(
@@ -50,7 +65,7 @@ def _expected(plan: dict[str, Any]) -> list[tuple[dt.datetime, dt.datetime, str]
     zone = plan["needs"]["timezone"]
     out = [
         (_at(day["date"], s["start"], zone), _at(day["date"], s["end"], zone), s["title"])
-        for day, s in sessions(plan, "teaching")
+        for day, s in sessions(plan, *EVENT_KINDS)
     ]
     for item in plan["follow_up"]:
         start = _at(item["date"], plan["needs"]["day_start"], zone)
@@ -59,15 +74,21 @@ def _expected(plan: dict[str, Any]) -> list[tuple[dt.datetime, dt.datetime, str]
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_one_event_per_teaching_session_and_follow_up(
+def test_one_event_per_session_with_people_and_per_follow_up(
     examples: dict[str, Example], name: str
 ) -> None:
     plan = examples[name].plan
     events = _events(examples[name].text("ics"))
-    teaching = list(sessions(plan, "teaching"))
-    assert len(events) == len(teaching) + len(plan["follow_up"]) > 0
+    booked = list(sessions(plan, *EVENT_KINDS))
+    assert len(events) == len(booked) + len(plan["follow_up"]) > 0
     actual = [(e.decoded("dtstart"), e.decoded("dtend"), str(e["SUMMARY"])) for e in events]
     assert sorted(actual) == sorted(_expected(plan))
+    # a second, independent parser reads the same events at the same instants
+    others = _vobject_events(examples[name].text("ics"))
+    read = [(e.dtstart.value, e.dtend.value, e.summary.value) for e in others]
+    assert sorted(read) == sorted(_expected(plan))
+    titles = {str(e["SUMMARY"]) for e in events}
+    assert not titles & {s["title"] for _, s in sessions(plan, "break", "lunch")}
     zone = plan["needs"]["timezone"]
     for event in events:
         assert event["DTSTART"].params["TZID"] == zone
@@ -101,6 +122,19 @@ def test_forensic_example_in_amsterdam_time(examples: dict[str, Example]) -> Non
     assert last.decoded("dtend") - last.decoded("dtstart") == dt.timedelta(
         minutes=follow_up["minutes"]
     )
+    # clients that read the VTIMEZONE block by block (vobject, ical.js) agree
+    read = {e.summary.value: e.dtstart.value for e in _vobject_events(text)}
+    assert read[follow_up["title"]].utcoffset() == dt.timedelta(hours=2)
+    assert read[follow_up["title"]].astimezone(dt.UTC) == dt.datetime(
+        2027, 5, 11, 7, 0, tzinfo=dt.UTC
+    )
+    first_title = str(first["SUMMARY"])
+    assert read[first_title].astimezone(dt.UTC) == dt.datetime(2027, 3, 15, 8, 0, tzinfo=dt.UTC)
+    # the VTIMEZONE spans the programme, not 1970-2038
+    (timezone,) = _calendar(text).walk("VTIMEZONE")
+    onsets = sorted(block.decoded("DTSTART") for block in timezone.subcomponents)
+    assert onsets[0] == dt.datetime(2027, 3, 15)
+    assert onsets[-1] < dt.datetime(2027, 5, 12)
 
 
 def test_ics_is_byte_identical_and_uids_stable(tmp_path: Path) -> None:
@@ -133,9 +167,11 @@ def test_ics_keeps_hostile_text_as_text(tmp_path: Path) -> None:
     plan = plan_needs(write_hostile_repo(tmp_path), tmp_path / "out")
     out = tmp_path / "programme.ics"
     assert render(plan, "ics", out, cwd=tmp_path).exit_code == 0
-    summaries = [str(e["SUMMARY"]) for e in _events(out.read_text(encoding="utf-8"))]
+    text = out.read_bytes().decode("utf-8")
+    summaries = [str(e["SUMMARY"]) for e in _events(text)]
     assert EVIL_TITLE in summaries
     assert "Section 3 duties; call #1: the basics" in summaries
+    assert [e.summary.value for e in _vobject_events(text)] == summaries
 
 
 def test_ics_without_start_date_is_a_clear_error(tmp_path: Path) -> None:

@@ -45,7 +45,9 @@ def _cheapest(problem: Problem, goals: tuple[int, ...]) -> list[int]:
     """The goal of a gap that is cheapest to teach with its prerequisites."""
 
     def cost(i: int) -> int:
-        return sum(min(ln.minutes for ln in problem.goals[j].lengths) for j in _closure(problem, [i]))
+        return sum(
+            min(ln.minutes for ln in problem.goals[j].lengths) for j in _closure(problem, [i])
+        )
 
     best = min(goals, key=lambda i: (cost(i), i), default=None)
     return [] if best is None else [best]
@@ -89,19 +91,20 @@ def infeasible_error(
     frame = problem.frame
     what, needed, available = _words(problem, core)
     c = planner.needs.constraints
-    days = f"{frame.days} day{'s' if frame.days != 1 else ''}"
+    days = f"{frame.days} days" if frame.days != 1 else "1 day"
     window = f"{_hhmm(frame.start)}-{_hhmm(frame.end)}"
     if frame.teaching_cap < frame.span:
         window += f", at most {frame.teaching_cap} minutes of teaching a day ({c.delivery})"
     if needed > available:
         message = (
             f"{what} need at least {needed} minutes of teaching and debriefs, but {days} "
-            f"({window}) hold at most {available}"
+            f"({window}) {'holds' if frame.days == 1 else 'hold'} at most {available}"
         )
     else:
         message = (
             f"{what} need at least {needed} minutes of teaching and debriefs; {days} ({window}) "
-            f"hold {available}, but not in blocks of at most {frame.max_block} minutes "
+            f"{'holds' if frame.days == 1 else 'hold'} {available}, but not in blocks of at most "
+            f"{frame.max_block} minutes "
             "between breaks, with lunch near midday"
         )
     fixes = relaxations(planner, problem, core, fired)
@@ -109,15 +112,16 @@ def infeasible_error(
         Finding(
             "CB313",
             message,
-            fix=("; or ".join(fixes)) if fixes else "lower the request: fewer high-priority gaps",
+            fix=("; or ".join(fixes))
+            if fixes
+            else "no single change tried (up to 5 more days, days up to 2 hours longer, a "
+            "high-priority gap lowered, a core goal shortened) makes it plan: ask for less",
             field="constraints.days",
         )
     ]
     text = f"no plan meets the request: {message}"
     if fixes:
-        text += "\n  these changes each make it plan (verified):\n" + "\n".join(
-            f"    - {fix}" for fix in fixes
-        )
+        text += " (each change under fix makes it plan: verified by planning again)"
     return InfeasiblePlan(text, findings)
 
 
@@ -143,7 +147,7 @@ def relaxations(
         if ok(planner.problem(fired, end=extra)):
             out.append(
                 f"end the days at {_hhmm(frame.end + extra)} instead of {_hhmm(frame.end)} "
-                f"({extra} minutes longer; constraints.day_end: \"{_hhmm(frame.end + extra)}\")"
+                f'({extra} minutes longer; constraints.day_end: "{_hhmm(frame.end + extra)}")'
             )
             break
     for group in core:
@@ -194,8 +198,9 @@ def _shorter(
         finally:
             spec.lengths = saved
         if works:
+            default = spec.selected.goal.minutes
             out.append(
                 f"shorten goal {name} to {length} minutes "
-                f"(in the curriculum: minutes: {{min: {length}, default: {spec.selected.goal.minutes}}})"
+                f"(in the curriculum: minutes: {{min: {length}, default: {default}}})"
             )
     return out
