@@ -224,6 +224,8 @@ def test_extending_a_curriculum_that_disables_a_rule_is_not_a_cb209(tmp_path: Pa
         methods=[method("lecture")],
         config={"disable_rules": ["fit-duration"]},
     )
+    # base and child share a repository: a file may name only curricula inside its own
+    (tmp_path / ".git").mkdir()
     child = write_curriculum(tmp_path / "child", config={"extends": "../base"})
     base_cur, base_findings = load_curriculum(tmp_path / "base")
     assert base_findings == []

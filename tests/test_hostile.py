@@ -51,6 +51,13 @@ ERROR_LINE = re.compile(
     r"^\s*(?P<path>\S.*?):(?P<line>\d+):(?P<col>\d+): (?:error|warning|info) (?P<code>CB\d{3}) "
 )
 ANY_CODE = re.compile(r"\bCB\d{3}\b")
+# The only workflow commands curribuild writes: the github reporter's annotations.
+ANNOTATION = re.compile(
+    r"^::(?:error|warning|notice) (?:file=[^,\n]*,)?(?:line=\d+,col=\d+,)?"
+    r"title=CB\d{3} \((?:error|warning|info)\)::"
+)
+COMMAND_LINE = re.compile(r"^\s*::|##\[")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 # --- inputs too large for the repository -------------------------------------------------
@@ -220,6 +227,82 @@ def vanishing_files(run: Path) -> dict[str, str]:
     return {}
 
 
+CONFINED_NEEDS = "kind: needs\nid: confined\ntitle: Confined\ncurriculum: {ref}\n"
+OUTSIDE_CONFIG = "kind: config\nname: outside\nextends: ran-health-pcve\n"
+
+
+def _outside_curriculum(run: Path) -> Path:
+    """A valid curriculum next to the run folder, outside its repository."""
+    outside = run.parent / "outside"
+    outside.mkdir(exist_ok=True)
+    (outside / "curriculum.yaml").write_text(OUTSIDE_CONFIG)
+    (outside / "goals.yaml").write_text(GOOD_GOALS.replace("fs-goal", "outside-goal"))
+    return outside
+
+
+def curriculum_symlink_outside(run: Path) -> dict[str, str]:
+    (run / "cur").symlink_to(_outside_curriculum(run), target_is_directory=True)
+    (run / "needs.yaml").write_text(CONFINED_NEEDS.format(ref="cur"))
+    return {}
+
+
+def curriculum_config_is_fifo(run: Path) -> dict[str, str]:
+    (run / "cur").mkdir()
+    os.mkfifo(run / "cur" / "curriculum.yaml")
+    (run / "needs.yaml").write_text(CONFINED_NEEDS.format(ref="cur"))
+    return {}
+
+
+def curriculum_config_is_device(run: Path) -> dict[str, str]:
+    (run / "cur").mkdir()
+    (run / "cur" / "curriculum.yaml").symlink_to("/dev/zero")
+    (run / "needs.yaml").write_text(CONFINED_NEEDS.format(ref="cur"))
+    return {}
+
+
+def curriculum_is_device(run: Path) -> dict[str, str]:
+    (run / "cur").symlink_to("/dev/zero")
+    (run / "needs.yaml").write_text(CONFINED_NEEDS.format(ref="cur"))
+    return {}
+
+
+def extends_symlink_outside(run: Path) -> dict[str, str]:
+    (run / "base").symlink_to(_outside_curriculum(run), target_is_directory=True)
+    (run / "curriculum.yaml").write_text("kind: config\nextends: base\n")
+    (run / "goals.yaml").write_text(GOOD_GOALS)
+    return {}
+
+
+def curriculum_outside_on_command_line(run: Path) -> dict[str, str]:
+    return {"outside": str(_outside_curriculum(run))}
+
+
+def curriculum_in_git_work_tree(run: Path) -> dict[str, str]:
+    """A repository (a `.git` marker) with the needs one folder below the curriculum's
+    sibling: `../cur` stays inside the work tree."""
+    (run / ".git").mkdir()
+    (run / "cur").mkdir()
+    (run / "cur" / "curriculum.yaml").write_text(OUTSIDE_CONFIG.replace("outside", "cur"))
+    (run / "cur" / "goals.yaml").write_text(GOOD_GOALS)
+    (run / "needs").mkdir()
+    (run / "needs" / "n.yaml").write_text(CONFINED_NEEDS.format(ref="../cur"))
+    return {}
+
+
+# A file name that is a workflow command on its own line, with a terminal escape.
+COMMAND_NAME = "evil\n::error file=x.yaml::pwned\x1b[31m\u202e.yaml"
+
+
+def workflow_command_file_name(run: Path) -> dict[str, str]:
+    (run / COMMAND_NAME).write_text("kind: goals\ngoals: [\n")
+    return {"evil": COMMAND_NAME}
+
+
+def workflow_command_needs_name(run: Path) -> dict[str, str]:
+    (run / COMMAND_NAME).write_text("kind: needs\nid: Bad_Id\ntitle: x\n")
+    return {"evil": COMMAND_NAME}
+
+
 SETUPS: dict[str, Callable[[Path], dict[str, str]]] = {
     f.__name__: f
     for f in (
@@ -234,6 +317,15 @@ SETUPS: dict[str, Callable[[Path], dict[str, str]]] = {
         device_file,
         folder_named_like_yaml,
         vanishing_files,
+        curriculum_symlink_outside,
+        curriculum_config_is_fifo,
+        curriculum_config_is_device,
+        curriculum_is_device,
+        extends_symlink_outside,
+        curriculum_outside_on_command_line,
+        curriculum_in_git_work_tree,
+        workflow_command_file_name,
+        workflow_command_needs_name,
     )
 }
 
@@ -411,7 +503,10 @@ def check_expectations(case: Case, outcome: Outcome, run: Path) -> None:
     report = f"case {case.id}: curribuild {' '.join(case.args)}\n{outcome.describe()}"
     assert "Traceback" not in outcome.output, report
     assert "internal error" not in outcome.output, report
-    assert outcome.status == expect["exit"], report
+    allowed = expect["exit"] if isinstance(expect["exit"], list) else [expect["exit"]]
+    assert outcome.status in allowed, report
+    if "seconds" in expect:
+        assert outcome.seconds < expect["seconds"], f"slower than {expect['seconds']} s\n{report}"
     code = expect.get("code")
     if code is not None:
         assert code in outcome.codes(), report
@@ -433,6 +528,13 @@ def check_expectations(case: Case, outcome: Outcome, run: Path) -> None:
         assert not any(c.startswith(absent) for c in outcome.codes()), report
     if expect.get("clean"):
         assert not outcome.codes() - set(expect.get("allow", [])), report
+    if expect.get("inert"):
+        # no data became a workflow command or a terminal escape (annotations aside)
+        for text in outcome.output.splitlines():
+            if ANNOTATION.match(text):
+                continue
+            assert not COMMAND_LINE.search(text), f"workflow command {text!r}\n{report}"
+            assert not CONTROL.search(text), f"control character in {text!r}\n{report}"
     pattern = expect.get("stderr")
     if pattern is not None:
         assert re.search(pattern, outcome.stderr), report

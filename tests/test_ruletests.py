@@ -232,6 +232,8 @@ cases:
 
 
 def test_cases_of_an_extended_curriculum_are_not_rerun(tmp_path: Path) -> None:
+    # base and child share a repository: a file may name only curricula inside its own
+    (tmp_path / ".git").mkdir()
     make_repo(tmp_path / "base", FAILING)
     child = tmp_path / "child"
     child.mkdir()

@@ -11,6 +11,7 @@ override); within one layer ids are unique per kind (CB203).
 from __future__ import annotations
 
 import os
+import stat
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -379,16 +380,97 @@ def builtin_layer() -> Curriculum:
     return _CACHE[key][0]
 
 
-def resolve_reference(ref: str, relative_to: Path | None) -> Path | None:
-    """A curriculum folder from a bundled name or a path relative to ``relative_to``."""
+# Pseudo-file systems: never a curriculum, whatever a file says.
+_SPECIAL_ROOTS = tuple(Path(p) for p in ("/proc", "/sys", "/dev"))
+CONFINEMENT_RULE = (
+    "a curriculum named by a file must be a bundled curriculum or a folder with a "
+    "curriculum.yaml inside the repository"
+)
+
+
+class OutsideReference(Exception):
+    """A curriculum reference in a file that breaks the confinement rule.
+
+    ``message`` says what is wrong without the reference itself (callers name
+    it); ``missing`` is set when a plain name matches nothing at all.
+    """
+
+    def __init__(self, message: str, fix: str, *, missing: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+        self.missing = missing
+
+
+def repository_boundary(naming_file: Path) -> Path:
+    """The folder a file may name curricula in: the git work tree holding it, else
+    the file's own folder (symlinks resolved)."""
+    folder = real(naming_file).parent
+    probe = folder
+    while True:
+        if (probe / ".git").exists():
+            return probe
+        if probe.parent == probe:
+            return folder
+        probe = probe.parent
+
+
+_ELSEWHERE = (
+    "name a bundled curriculum or a curriculum folder of this repository; "
+    "give one elsewhere with `--curriculum DIR` on the command line"
+)
+
+
+def resolve_named(ref: str, naming_file: Path) -> Path:
+    """The curriculum folder ``ref`` in ``naming_file`` (a needs or config file) stands for.
+
+    A bundled name, or a path (relative to the file) that resolves, symlinks
+    followed, to a folder inside :func:`repository_boundary` holding a regular
+    ``curriculum.yaml``. Nothing is read before the check: a breach raises
+    :class:`OutsideReference` (device, FIFO and ``/proc`` targets included).
+    """
     bundled = bundled_curriculum(ref)
-    if relative_to is not None:
-        candidate = real(relative_to / ref)
-        if candidate.is_dir() and (bundled is None or "/" in ref or ref.startswith(".")):
-            return candidate
-    if bundled is not None:
-        return real(bundled)
-    return None
+    pathlike = "/" in ref or "\\" in ref or ref.startswith(".")
+    if "\0" in ref:
+        raise OutsideReference("not a path (NUL character)", _ELSEWHERE)
+    if bundled is not None and not pathlike:
+        local = real(naming_file).parent / ref
+        if not (local.is_dir() and (local / "curriculum.yaml").is_file()):
+            return real(bundled)
+    boundary = repository_boundary(naming_file)
+    target = real(real(naming_file).parent / ref)
+    if any(target == p or target.is_relative_to(p) for p in _SPECIAL_ROOTS):
+        raise OutsideReference(
+            f"resolves to {target.as_posix()}, a system path; {CONFINEMENT_RULE}", _ELSEWHERE
+        )
+    if not target.is_relative_to(boundary):
+        raise OutsideReference(
+            f"resolves to {target.as_posix()}, outside the repository "
+            f"{boundary.as_posix()}; {CONFINEMENT_RULE}",
+            _ELSEWHERE,
+        )
+    try:
+        folder_mode = target.stat().st_mode
+    except (OSError, ValueError):
+        folder_mode = 0
+    if folder_mode == 0 and not pathlike:
+        raise OutsideReference(
+            "not found",
+            f"use a bundled curriculum ({', '.join(bundled_curricula())}) or a relative path",
+            missing=True,
+        )
+    try:
+        config_mode = (target / "curriculum.yaml").stat().st_mode if folder_mode else 0
+    except (OSError, ValueError):
+        config_mode = 0
+    if not stat.S_ISDIR(folder_mode) or not stat.S_ISREG(config_mode):
+        raise OutsideReference(
+            "is not a curriculum folder (a folder with a regular curriculum.yaml file); "
+            + CONFINEMENT_RULE,
+            f"use a bundled curriculum ({', '.join(bundled_curricula())}) or a relative path "
+            "to a folder with a curriculum.yaml",
+        )
+    return target
 
 
 def load_curriculum(
@@ -439,21 +521,21 @@ def build_curriculum(
         base, _ = load_curriculum(default_root, limits)
     if config is not None and isinstance(config.model, Config) and config.model.extends:
         ref = config.model.extends
-        target = resolve_reference(ref, config.file.parent)
         origin = Origin(config.path, config.file, ("extends",))
-        if target is None:
-            choices = bundled_curricula()
-            hint = did_you_mean(ref, choices)
-            findings.append(
-                locator.finding(
-                    "CB207",
-                    f"extends {ref!r}: no bundled curriculum or folder of that name"
-                    + (f"; {hint}" if hint else ""),
-                    origin,
-                    fix=f"use a bundled curriculum ({', '.join(choices)}) or a relative path",
+        target: Path | None = None
+        try:
+            target = resolve_named(ref, config.file)
+        except OutsideReference as exc:
+            if exc.missing:
+                choices = bundled_curricula()
+                hint = did_you_mean(ref, choices)
+                message = f"extends {ref!r}: no bundled curriculum or folder of that name" + (
+                    f"; {hint}" if hint else ""
                 )
-            )
-        elif target in state.stack or target == root:
+            else:
+                message = f"extends {_shown(ref)}: {exc.message}"
+            findings.append(locator.finding("CB207", message, origin, fix=exc.fix))
+        if target is not None and (target in state.stack or target == root):
             chain = " -> ".join(p.name for p in [*state.stack, root, target])
             findings.append(
                 locator.finding(
@@ -463,7 +545,7 @@ def build_curriculum(
                     fix="remove one `extends:`",
                 )
             )
-        else:
+        elif target is not None:
             state.stack.append(root)
             base, base_findings = load_curriculum(target, limits, _state=state)
             state.stack.pop()
@@ -482,25 +564,45 @@ def build_curriculum(
     return cur, findings + problems
 
 
+def _shown(ref: str) -> str:
+    return repr(ref if len(ref) <= 120 else ref[:120] + "...")
+
+
 def load_named(
     ref: str | None, relative_to: Path | None, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[Curriculum, list[Finding]]:
-    """Load a curriculum by bundled name or relative path (default: the bundled one)."""
+    """Load a curriculum by bundled name or path (default: the bundled one).
+
+    ``relative_to`` is the file that names it (a needs file): the reference is
+    confined as :func:`resolve_named` says. Without it, only bundled names load.
+    """
     name = ref or DEFAULT_CURRICULUM
-    target = resolve_reference(name, relative_to)
+    target: Path | None = None
+    problem: OutsideReference | None = None
+    if relative_to is not None and ref is not None:
+        try:
+            target = resolve_named(name, relative_to)
+        except OutsideReference as exc:
+            problem = exc
+    else:
+        bundled = bundled_curriculum(name)
+        target = real(bundled) if bundled is not None else None
     if target is None:
-        choices = bundled_curricula()
-        hint = did_you_mean(name, choices)
-        raise UserError(
-            f"curriculum {name!r} not found" + (f"; {hint}" if hint else ""),
-            [
-                Finding(
-                    "CB207",
-                    f"curriculum {name!r} not found" + (f"; {hint}" if hint else ""),
-                    fix=f"use a bundled curriculum ({', '.join(choices)}) or a folder path",
-                )
-            ],
-        )
+        if problem is not None and not problem.missing:
+            message = f"curriculum {_shown(name)}: {problem.message}"
+            fix = problem.fix
+        else:
+            choices = bundled_curricula()
+            hint = did_you_mean(name, choices)
+            message = f"curriculum {name!r} not found" + (f"; {hint}" if hint else "")
+            fix = f"use a bundled curriculum ({', '.join(choices)}) or a folder path"
+        if relative_to is not None and ref is not None and relative_to.is_file():
+            # placed in the naming file, whichever command asked
+            at = Origin(display_path(relative_to), relative_to, ())
+            finding = Locator().finding("CB207", message, at, ("curriculum",), fix=fix)
+        else:
+            finding = Finding("CB207", message, fix=fix)
+        raise UserError(message, [finding])
     return load_curriculum(target, limits)
 
 
@@ -559,4 +661,4 @@ def curriculum_for_needs(
         root = find_config_root(needs_file)
         if root is not None:
             return load_curriculum(root, limits)
-    return load_named(needs.curriculum, real(needs_file).parent, limits)
+    return load_named(needs.curriculum, needs_file, limits)

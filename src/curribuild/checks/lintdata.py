@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 from curribuild.loader import load_file
 from curribuild.models.common import Bloom, Model, Slug, Text
@@ -49,35 +49,68 @@ def stigma_terms() -> tuple[StigmaTerm, ...]:
     return tuple(StigmaList.model_validate(load_file(data_file("stigma.yaml")).data).terms)
 
 
+MAX_STIGMA_TERMS = 5_000
+MAX_TERM_CHARS = 200
+_SPACE = " "  # a trie edge standing for `\s+` between two words of a term
+
+
 @dataclass(frozen=True, slots=True)
 class StigmaPatterns:
-    """All terms as one case-insensitive, word-bounded regex; group ``tN`` is term N."""
+    """All terms as one case-insensitive, word-bounded regex.
+
+    The alternatives form a trie (one branch per distinct next character), so
+    matching costs at each position at most the length of the longest term,
+    however many terms there are: linear in the text. ``suggestions`` maps a
+    hit, lower-cased with its whitespace collapsed (:func:`term_key`), to its
+    suggested alternative.
+    """
 
     regex: re.Pattern[str]
     suggestions: dict[str, str]
-    first_words: tuple[str, ...] = ()
 
-    def may_occur_in(self, text: str) -> bool:
-        """A cheap pre-check: does any term's first word occur in ``text`` at all?"""
-        lower = text.lower()
-        return any(word in lower for word in self.first_words)
+    def suggestion(self, found: str) -> str:
+        key = term_key(found)
+        if key in self.suggestions:
+            return self.suggestions[key]
+        folded = key.casefold()  # IGNORECASE matched a case variant lower() does not map
+        return next((v for k, v in self.suggestions.items() if k.casefold() == folded), "")
+
+
+def term_key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    """The regex of a trie node: children in a non-capturing group, greedy (longest first)."""
+    terminal = "" in node
+    children = sorted(k for k in node if k)
+    if not children:
+        return ""
+    parts = []
+    for key in children:
+        head = r"\s+" if key == _SPACE else re.escape(key)
+        parts.append(head + _trie_pattern(node[key]))
+    body = parts[0] if len(parts) == 1 and not terminal else "(?:" + "|".join(parts) + ")"
+    return body + ("?" if terminal else "")
 
 
 def compile_terms(terms: tuple[StigmaTerm, ...]) -> StigmaPatterns:
-    """Each term's variants (``a|b``) become one alternative of a single pattern."""
-    groups = []
-    suggestions = {}
-    first_words: set[str] = set()
-    for number, term in enumerate(terms):
-        variants = sorted(
-            (v.strip() for v in term.term.split("|") if v.strip()), key=len, reverse=True
-        )
-        body = "|".join(r"\s+".join(re.escape(w) for w in v.split()) for v in variants)
-        # every word of a variant must occur: its longest word is the best cheap test
-        first_words.update(max(v.split(), key=len).lower() for v in variants)
-        groups.append(f"(?P<t{number}>{body})")
-        suggestions[f"t{number}"] = term.suggestion
-    pattern = rf"(?<!\w)(?:{'|'.join(groups)})(?!\w)" if groups else r"(?!x)x"
-    return StigmaPatterns(
-        re.compile(pattern, re.IGNORECASE), suggestions, tuple(sorted(first_words))
-    )
+    """Each term's variants (``a|b``) become paths of one trie, compiled once.
+
+    The first suggestion for a variant wins (the bundled list comes first).
+    """
+    trie: dict[str, Any] = {}
+    suggestions: dict[str, str] = {}
+    for term in terms:
+        for variant in term.term.split("|"):
+            key = term_key(variant)
+            if not key or len(key) > MAX_TERM_CHARS or key in suggestions:
+                continue
+            suggestions[key] = term.suggestion
+            node = trie
+            for char in key:
+                node = node.setdefault(_SPACE if char == " " else char, {})
+            node[""] = {}
+    body = _trie_pattern(trie)
+    pattern = rf"(?<!\w)(?:{body})(?!\w)" if body else r"(?!x)x"
+    return StigmaPatterns(re.compile(pattern, re.IGNORECASE), suggestions)

@@ -12,6 +12,7 @@ from pathlib import Path
 from curribuild.checks.codes import LINTS, default_severity
 from curribuild.checks.codes.cb401 import check_document, patterns_for
 from curribuild.checks.context import LintContext
+from curribuild.checks.lintdata import MAX_STIGMA_TERMS
 from curribuild.checks.references import check_curriculum, check_needs
 from curribuild.curriculum import (
     Curriculum,
@@ -173,6 +174,19 @@ def run_check(options: CheckOptions) -> CheckResult:
     documents = 0
     findings.extend(config_findings)
     extra_terms = tuple(repo_config.stigma_terms) if repo_config else ()
+    if len(extra_terms) > MAX_STIGMA_TERMS and repo_root is not None:
+        config_file = repo_root / "curribuild.yaml"
+        findings.append(
+            Locator().finding(
+                "CB102",
+                f"stigma_terms: {len(extra_terms):,} terms, more than the limit of "
+                f"{MAX_STIGMA_TERMS:,}; the terms past it are not checked",
+                Origin(display_path(config_file), config_file, ()),
+                ("stigma_terms", MAX_STIGMA_TERMS),
+                fix=f"keep at most {MAX_STIGMA_TERMS:,} terms (variants of one term: `a|b`)",
+            )
+        )
+        extra_terms = extra_terms[:MAX_STIGMA_TERMS]
     patterns = patterns_for(extra_terms)
 
     def per_document(doc: Document) -> Iterable[Finding]:

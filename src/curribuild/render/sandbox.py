@@ -40,11 +40,27 @@ class TemplateLimitError(Exception):
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 
 
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def md_text(value: Any) -> str:
-    """Text for a Markdown table cell or line: no pipes, newlines, raw HTML or emphasis."""
-    text = str(value).replace("\r", " ").replace("\n", " ")
+    """Text for a GitHub-flavoured Markdown table cell or line: inert.
+
+    Newlines and control characters become spaces (a cell stays in its row),
+    ``&``, ``<`` and ``>`` become entities (no raw HTML, no ``<javascript:...>``
+    autolink), and ``\\ ` * _ [ ] |`` are backslash-escaped (no emphasis, no
+    ``[text](javascript:...)`` link, no extra cell).
+    """
+    text = _CONTROLS.sub(" ", str(value))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def md_code(value: Any) -> str:
+    """Text for inside a Markdown code span: no backtick to close it, no newline,
+    no pipe (GFM splits table cells even inside code)."""
+    text = _CONTROLS.sub(" ", str(value)).replace("`", "'").replace("|", "/")
+    return text.strip() or "-"
 
 
 def ics_safe(value: Any) -> str:
@@ -113,6 +129,7 @@ def make_environment(
         auto_reload=False,
     )
     env.filters["md"] = md_text
+    env.filters["mdcode"] = md_code
     env.filters["ics"] = ics_safe
     return env
 

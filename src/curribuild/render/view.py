@@ -17,7 +17,13 @@ from curribuild.planner.model import Plan
 
 # Mermaid needs real dates; without a start date, days are shown on a notional week.
 NOTIONAL_START = dt.date(2000, 1, 3)
-_MERMAID_UNSAFE = re.compile(r"[:;#\n\r`]")
+# Characters with a meaning in a gantt task line or in Mermaid's front matter,
+# directives (`%%{init: ...}%%`), comments (`%%`), entities (`#35;`) and HTML
+# labels; plus every control character. Each becomes a space.
+_MERMAID_UNSAFE = re.compile(
+    "[:;#`%{}<>&\"'\\\\\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 # Words that start a statement in Mermaid's gantt grammar (matched case-insensitively).
 _MERMAID_KEYWORDS = (
     "section",
@@ -61,12 +67,19 @@ def hours(minutes: int) -> str:
 
 
 def mermaid_text(text: str) -> str:
-    """Text safe inside a Mermaid gantt line: no colons, semicolons, hashes or newlines,
-    and never starting with a word Mermaid reads as a statement."""
-    clean = " ".join(_MERMAID_UNSAFE.sub(" ", text).split()) or "session"
+    """Text safe inside a Mermaid gantt line: no character Mermaid gives a meaning
+    (``:;#%{}<>&`` and the like, newlines, controls), at most 200 characters, and
+    never starting with a word Mermaid reads as a statement (``click``, ``title``...)."""
+    clean = " ".join(_MERMAID_UNSAFE.sub(" ", text).split())[:200].strip() or "session"
     if clean.lower().startswith(_MERMAID_KEYWORDS):
         clean = "› " + clean
     return clean
+
+
+def mermaid_clock(text: str) -> str:
+    """A plan's ``HH:MM`` as Mermaid reads it; anything else (a hand-edited plan) is 00:00."""
+    match = _CLOCK.fullmatch(text)
+    return f"{int(match.group(1)):02d}:{match.group(2)}" if match else "00:00"
 
 
 def _day_date(plan: Plan, index: int) -> dt.date:
@@ -91,7 +104,7 @@ def gantt(plan: Plan) -> dict[str, Any]:
                 {
                     "name": mermaid_text(label),
                     "id": f"d{day.day}s{number + 1}",
-                    "start": f"{date.isoformat()} {session.start}",
+                    "start": f"{date.isoformat()} {mermaid_clock(session.start)}",
                     "minutes": session.minutes,
                     "crit": session.kind in ("debrief",) or session.sensitive,
                 }
@@ -109,7 +122,7 @@ def gantt(plan: Plan) -> dict[str, Any]:
             {
                 "name": mermaid_text(item.title),
                 "id": f"f{number + 1}",
-                "start": f"{date.isoformat()} {plan.needs.day_start}",
+                "start": f"{date.isoformat()} {mermaid_clock(plan.needs.day_start)}",
                 "minutes": item.minutes,
                 "crit": False,
             }

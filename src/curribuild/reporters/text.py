@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.text import Text
 
 from curribuild.findings import Finding, Severity
+from curribuild.output import neutral
 
 if TYPE_CHECKING:
     from curribuild.checks.runner import CheckResult
@@ -46,13 +47,16 @@ def _snippet(finding: Finding, cache: dict[str, list[str] | None]) -> Text | Non
     start = 0
     if col > _MAX_SHOWN:  # keep the caret in view on very long lines
         start = col - _MAX_SHOWN // 2
-    shown = src[start : start + _MAX_SHOWN].replace("\t", " ")
+    raw = src[start : start + _MAX_SHOWN].replace("\t", " ")
+    shown = neutral(raw, multiline=False)
+    # escapes widen the line: the caret moves by as much as the text before it did
+    before = len(neutral(raw[: max(col - 1 - start, 0)], multiline=False))
     prefix = "…" if start else ""
     gutter = f"{finding.line:>5} | "
     text = Text(gutter, style="dim")
     text.append(prefix + shown)
     text.append("\n" + " " * (len(gutter) - 2) + "| ", style="dim")
-    text.append(" " * (col - 1 - start + len(prefix)) + "^", style=_STYLES[finding.severity])
+    text.append(" " * (before + len(prefix)) + "^", style=_STYLES[finding.severity])
     return text
 
 
@@ -69,16 +73,16 @@ def report(result: CheckResult, out: TextIO, color: bool) -> None:
     cache: dict[str, list[str] | None] = {}
     for finding in result.findings:
         head = Text()
-        head.append(finding.located() or "<input>", style="bold")
+        head.append(neutral(finding.located() or "<input>", multiline=False), style="bold")
         head.append(": ")
         head.append(f"{finding.severity.value} {finding.code}", style=_STYLES[finding.severity])
-        head.append(f" {finding.message}")
+        head.append(f" {neutral(finding.message, multiline=False)}")
         console.print(head)
         snippet = _snippet(finding, cache) if finding.line > 0 else None
         if snippet is not None:
             console.print(snippet)
         if finding.fix:
-            console.print(Text(f"  fix: {finding.fix}", style="green"))
+            console.print(Text(f"  fix: {neutral(finding.fix, multiline=False)}", style="green"))
     errors = result.count(Severity.ERROR)
     warnings = result.count(Severity.WARNING)
     files = len(result.files)

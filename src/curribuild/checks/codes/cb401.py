@@ -28,6 +28,7 @@ deepening the stigma around mental health and P/CVE (RAN HEALTH 2022).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -41,6 +42,7 @@ CODE = "CB401"
 NAME = "stigmatising-language"
 SUMMARY = "Wording that stigmatises mental illness."
 DEFAULT_SEVERITY = Severity.WARNING
+MAX_FINDINGS = 500
 
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|'[^'\s][^']*'(?!\w)")
 # Fields that hold identifiers or references, not prose.
@@ -83,17 +85,29 @@ def _strings(
         yield path, data
 
 
-def _position(doc: Document, path: tuple[str | int, ...], match_text: str, skip: int) -> Position:
-    """Where the ``skip``-th occurrence of ``match_text`` at/after the value starts."""
-    start = doc.locate(path)
-    text = doc.text
-    offset = _offset(text, start)
-    # words may be wrapped over lines in folded or quoted scalars
-    needle = re.compile(r"\s+".join(re.escape(w) for w in match_text.split()), re.IGNORECASE)
-    for seen, hit in enumerate(needle.finditer(text, offset)):
-        if seen == skip:
-            return position_at(text, hit.start())
-    return start
+class _Occurrences:
+    """Where each hit's text occurs in the document, found in one pass per distinct text."""
+
+    def __init__(self, doc: Document) -> None:
+        self.text = doc.text
+        self.found: dict[tuple[str, int], tuple[Iterator[re.Match[str]], list[int]]] = {}
+
+    def position(self, start: Position, offset: int, match_text: str, skip: int) -> Position:
+        """Where the ``skip``-th occurrence of ``match_text`` at/after ``offset`` starts."""
+        key = (match_text.lower(), offset)
+        if key not in self.found:
+            # words may be wrapped over lines in folded or quoted scalars
+            needle = re.compile(
+                r"\s+".join(re.escape(w) for w in match_text.split()), re.IGNORECASE
+            )
+            self.found[key] = (needle.finditer(self.text, offset), [])
+        hits, seen = self.found[key]
+        while len(seen) <= skip:
+            hit = next(hits, None)
+            if hit is None:
+                return start
+            seen.append(hit.start())
+        return position_at(self.text, seen[skip])
 
 
 def _offset(text: str, pos: Position) -> int:
@@ -108,14 +122,20 @@ def _offset(text: str, pos: Position) -> int:
 
 
 def scan_text(text: str, patterns: StigmaPatterns) -> Iterator[tuple[re.Match[str], str]]:
-    """Stigmatising terms in ``text`` outside quotation marks, with their suggestions."""
+    """Stigmatising terms in ``text`` outside quotation marks, with their suggestions.
+
+    Linear in ``text``: one regex pass for the terms, one for the quotations.
+    """
     quoted: list[tuple[int, int]] | None = None
+    starts: list[int] = []
     for hit in patterns.regex.finditer(text):
         if quoted is None:
             quoted = [m.span() for m in _QUOTED.finditer(text)]
-        if any(a <= hit.start() and hit.end() <= b for a, b in quoted):
+            starts = [a for a, _ in quoted]
+        index = bisect_right(starts, hit.start()) - 1  # quotations do not overlap
+        if index >= 0 and hit.end() <= quoted[index][1]:
             continue
-        yield hit, patterns.suggestions[hit.lastgroup or ""]
+        yield hit, patterns.suggestion(hit.group())
 
 
 @cache
@@ -125,14 +145,36 @@ def patterns_for(extra: tuple[StigmaTerm, ...] = ()) -> StigmaPatterns:
 
 
 def check_document(doc: Document, patterns: StigmaPatterns) -> Iterator[Finding]:
-    """Stigmatising wording in one loaded document (run as files stream by)."""
-    if not patterns.may_occur_in(doc.text) or patterns.regex.search(doc.text) is None:
-        return  # most files have no hit at all: a cheap scan of the raw text first
+    """Stigmatising wording in one loaded document (run as files stream by).
+
+    At most :data:`MAX_FINDINGS` per document, then one finding that says how
+    many more there are: the work stays linear in the document's size.
+    """
+    if patterns.regex.search(doc.text) is None:
+        return  # most files have no hit at all: one scan of the raw text first
+    occurrences = _Occurrences(doc)
+    shown = 0
+    more = 0
     for path, text in _strings(doc.data):
+        lowered: str | None = None
+        earlier: dict[str, list[int]] = {}
+        start: Position | None = None
+        offset = 0
         for hit, suggestion in scan_text(text, patterns):
+            if shown >= MAX_FINDINGS:
+                more += 1
+                continue
             found = hit.group()
-            earlier = len(re.findall(re.escape(found.lower()), text[: hit.start()].lower()))
-            pos = _position(doc, path, found, earlier)
+            needle = found.lower()
+            if needle not in earlier:  # every occurrence of the literal text, once
+                lowered = text.lower() if lowered is None else lowered
+                earlier[needle] = [m.start() for m in re.finditer(re.escape(needle), lowered)]
+            skip = bisect_left(earlier[needle], hit.start())
+            if start is None:
+                start = doc.locate(path)
+                offset = _offset(doc.text, start)
+            pos = occurrences.position(start, offset, found, skip)
+            shown += 1
             yield Finding(
                 CODE,
                 f"stigmatising wording {found!r}; write {suggestion!r} instead",
@@ -142,3 +184,14 @@ def check_document(doc: Document, patterns: StigmaPatterns) -> Iterator[Finding]
                 severity=DEFAULT_SEVERITY,
                 fix=suggestion,
             )
+    if more:
+        yield Finding(
+            CODE,
+            f"{more:,} more stigmatising words in this document are not shown "
+            f"(at most {MAX_FINDINGS} per document)",
+            doc.path,
+            1,
+            1,
+            severity=DEFAULT_SEVERITY,
+            fix="rewrite the wording shown first, then check again",
+        )
