@@ -145,7 +145,7 @@ def test_readme_quickstart_plan_command(installed: Installed, tmp_path: Path) ->
     out = ok(run([str(installed.curribuild), "plan", needs, "-o", str(target)], REPO))
     assert "Plan written to" in out
     plan = json.loads(target.read_text(encoding="utf-8"))
-    assert plan["schema_version"] == 1
+    assert plan["schema_version"] == 2
     assert plan["curriculum"]["name"] == "ran-health-pcve"
     assert len(plan["days"]) == 2  # "plans a two-day programme"
     assert not (REPO / "build" / "quickstart-plan.json").exists()

@@ -51,8 +51,9 @@ def test_explain_text_shows_every_goal_candidates_and_why(repo: Path) -> None:
         ["debate", "0", "eligible", ""],
         ["lecture", "0", "excluded by no-lecture-for-skills", ""],
     ]
-    assert "Why: debate has the highest score (1), ahead of lecture (0)." in text
-    assert "Why: role-play has the highest score (3), ahead of debate (0)." in text
+    assert "In the plan: meets the high-priority gap know." in text
+    assert "Method: debate fits best under the rules (score 1), ahead of lecture (0)." in text
+    assert "Method: role-play fits best under the rules (score 3), ahead of debate (0)." in text
     # the sources of the rules behind the winner
     assert "  skills-need-practice: Constructive alignment" in text.splitlines()
     assert result.stderr == ""
@@ -70,7 +71,9 @@ def test_explain_a_goal_the_needs_do_not_select(repo: Path) -> None:
     result = explain("needs.yaml", "-g", "spare")
     assert result.exit_code == 0, result.output
     assert "spare: Spare goal" in result.stdout
-    assert "Why: debate has the highest score (1), ahead of lecture (0)." in result.stdout
+    # its candidates are shown, and that the plan does not take it, not a "chosen" method
+    assert "Not in the plan: the request does not call for it." in result.stdout
+    assert "chosen" not in result.stdout
 
 
 def test_explain_json_has_candidates_with_scores_and_fired_rules(repo: Path) -> None:
@@ -172,8 +175,12 @@ def test_explain_goal_with_no_eligible_method(repo: Path) -> None:
         encoding="utf-8",
     )
     result = explain("online.yaml", "--format", "json")
-    assert result.exit_code == 0, result.output
+    # the high gap cannot be met, so there is no plan (exit 1, said on stderr), and the
+    # candidates still show why
+    assert result.exit_code == 1, result.output
+    assert "the high-priority gap do cannot be met" in result.stderr
     [decision] = json.loads(result.stdout)
+    assert decision["status"] == "no-plan"
     assert decision["winner"] is None
     assert decision["reason"] == (
         "no eligible method: lecture excluded by fit-group-too-large, no-lecture-for-skills; "

@@ -47,7 +47,9 @@ def test_plan_writes_build_plan_json(repo: Path) -> None:
     assert text == expected_json(repo)
     data = json.loads(text)
     jsonschema.Draft202012Validator(plan_schema()).validate(data)
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
+    assert data["solver"]["name"] == "OR-Tools CP-SAT"
+    assert data["solver"]["status"] == "optimal"
     assert data["needs"]["id"] == "test-needs"
     assert data["needs"]["title"] == "CLI needs"
     assert [(g["id"], g["method"]) for g in data["goals"]["scheduled"]] == [
@@ -185,12 +187,22 @@ def test_an_infeasible_plan_exits_1_and_writes_nothing(repo: Path) -> None:
     write_doc(repo / "tight.yaml", data)
     result = plan("tight.yaml")
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [
-        "error: required goals need 180 minutes of teaching but 1 day(s) hold about 120",
-        "  tight.yaml:13:3: error CB313 required goals need 180 minutes of teaching but 1 "
-        "day(s) hold about 120",
-        "    fix: set days to at least 2, lengthen the days, or lower some gap priorities "
-        "from high to medium",
+    lines = result.stderr.splitlines()
+    # the minimal conflict in minutes: two of the three high gaps already overflow the day
+    conflict = (
+        "high-priority gap know, high-priority gap do need at least 120 minutes of teaching "
+        "and debriefs, but 1 day (09:00-11:00) holds at most 105"
+    )
+    assert lines[0] == f"error: no plan meets the request: {conflict} " + (
+        "(each change under fix makes it plan: verified by planning again)"
+    )
+    assert lines[1] == f"  tight.yaml:13:3: error CB313 {conflict}"
+    fixes = lines[2].removeprefix("    fix: ").split("; or ")
+    # only verified changes: three 60-minute goals need three such days, or one day
+    # until 12:30; lowering one gap leaves two that still do not fit, so it is not offered
+    assert fixes == [
+        "plan 3 days instead of 1 (constraints.days: 3)",
+        'end the days at 12:30 instead of 11:00 (90 minutes longer; constraints.day_end: "12:30")',
     ]
     assert not (repo / "build").exists()
 
@@ -210,7 +222,9 @@ def test_a_prerequisite_cycle_exits_1_and_prints_the_cycle(repo: Path) -> None:
     assert not (repo / "build").exists()
 
 
-def test_a_required_goal_without_method_writes_the_plan_but_exits_1(repo: Path) -> None:
+def test_a_high_gap_no_goal_can_meet_is_infeasible_and_writes_nothing(repo: Path) -> None:
+    # a high gap must be met (DESIGN.md section 4): its only goal has no eligible
+    # method online, so no plan meets the request, and none is written
     data = needs_data(
         curriculum="cur",
         gaps=[{"topic": "do", "priority": "high"}],
@@ -224,19 +238,9 @@ def test_a_required_goal_without_method_writes_the_plan_but_exits_1(repo: Path) 
     write_doc(repo / "online.yaml", data)
     result = plan("online.yaml", "--curriculum", "narrow")
     assert result.exit_code == 1
-    written = json.loads((repo / "build" / "plan.json").read_text())
-    assert written["goals"]["scheduled"] == []
-    assert written["goals"]["dropped"] == [
-        {
-            "id": "do",
-            "title": "Goal do",
-            "reason": "no eligible method: lecture excluded by fit-delivery-mode",
-        }
-    ]
-    assert (
-        "error CB303: goal 'do' has no eligible method: no eligible method: lecture excluded "
-        "by fit-delivery-mode"
-    ) in result.stdout
+    assert not (repo / "build" / "plan.json").exists()
+    assert "the high-priority gap do cannot be met: no goal of it can be taught" in result.stderr
+    assert "fix: lower the gap do from high to medium priority" in result.stderr
 
 
 def test_a_curriculum_with_errors_is_refused(repo: Path) -> None:

@@ -175,11 +175,11 @@ def test_invalid_json_plan(tmp_path: Path, content: bytes) -> None:
         "PLAN_WITH_SCHEMA_2",
         "PLAN_WITHOUT_DAYS",
     ],
-    ids=["needs", "list", "string", "number", "null", "schema-2", "no-days"],
+    ids=["needs", "list", "string", "number", "null", "schema-3", "no-days"],
 )
 def test_json_that_is_not_a_plan(tmp_path: Path, forensic: Example, data: object) -> None:
     if data == "PLAN_WITH_SCHEMA_2":
-        data = {**forensic.plan, "schema_version": 2}
+        data = {**forensic.plan, "schema_version": 3}
     elif data == "PLAN_WITHOUT_DAYS":
         data = {k: v for k, v in forensic.plan.items() if k != "days"}
     plan = tmp_path / "plan.json"

@@ -69,7 +69,9 @@ def entries(
             out.append(Entry(decision, None, "no-plan", "no plan meets the request", "", False))
         else:
             out.append(
-                Entry(decision, None, "not-requested", "the request does not call for it", "", False)
+                Entry(
+                    decision, None, "not-requested", "the request does not call for it", "", False
+                )
             )
     return cur, out, failure
 

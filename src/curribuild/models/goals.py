@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, WithJsonSchema, model_validator
 
 from curribuild.models.common import (
     Bloom,
@@ -17,6 +17,21 @@ from curribuild.models.common import (
     Slug,
     Text,
 )
+
+_LENGTH = {"type": "integer", "exclusiveMinimum": 0, "maximum": 1440}
+_MINUTES_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        _LENGTH,
+        {
+            "type": "object",
+            "properties": {"min": _LENGTH, "default": _LENGTH},
+            "required": ["default"],
+            "additionalProperties": False,
+        },
+    ],
+    "description": "Length in minutes, or a range {min, default}: the planner may shorten "
+    "the goal down to min when a short format needs it.",
+}
 
 
 class Evaluation(Model):
@@ -44,7 +59,7 @@ class Goal(Model):
     # `minutes: 60`, or a range `minutes: {min: 30, default: 60}`: the planner may
     # shorten the goal down to `min` when a short format needs it (stored as
     # `min_minutes`, so rules still read `goal.minutes` as a number)
-    minutes: Annotated[int, Field(gt=0, le=1440)]
+    minutes: Annotated[int, Field(gt=0, le=1440), WithJsonSchema(_MINUTES_SCHEMA)]
     min_minutes: Annotated[int, Field(gt=0, le=1440)] | None = None
     requires: list[Slug] = []
     audience: AudienceFilter | None = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 import json
 from collections.abc import Iterable
 
@@ -19,13 +20,13 @@ from curribuild.models.needs import Needs
 from curribuild.models.programme import LearningTypeMinutes, ProgrammeFacts
 from curribuild.models.rules import AddSession, All, AnyOf, Condition, Leaf, Not, Rule
 from curribuild.planner import model as pm
+from curribuild.planner.infeasible import infeasible_error
 from curribuild.planner.layout import Slot, lay_out
 from curribuild.planner.order import order_goals
 from curribuild.planner.problem import Frame, Gap, GoalSpec, Problem, goal_spec
 from curribuild.planner.select import Selected, select_goals
-from curribuild.planner.infeasible import infeasible_error
 from curribuild.planner.solve import Infeasible, Solution, Unknown, solve
-from curribuild.planner.units import on_grid
+from curribuild.planner.units import GRID, on_grid
 
 
 def _minutes(t: dt.time) -> int:
@@ -271,14 +272,59 @@ def _cb303_fix() -> str:
     return "add an eligible method, or change the rules that exclude them"
 
 
+WINDOW_CELLS = 40_000  # above this many placement choices, goals get day windows
+WINDOW = 1  # days either side of a goal's estimated day
+
+
+def windows(problem: Problem) -> dict[int, tuple[int, int]] | None:
+    """For very large requests: the days each goal may go on, around the day a
+    cumulative pass in prerequisite and value order estimates for it. The model stays
+    the same; its placement choices shrink to a few days per goal."""
+    frame = problem.frame
+    blocks = sum(frame.halves(GRID))
+    cells = sum(len(ln.parts) for g in problem.goals for ln in g.lengths) * frame.days * blocks
+    if cells <= WINDOW_CELLS or frame.days <= 2 * WINDOW + 1:
+        return None
+    capacity = max(1, min(frame.teaching_cap, frame.span - frame.lunch))
+    rank = {i: (not g.selected.required, -g.value, i) for i, g in enumerate(problem.goals)}
+    waiting = {i: len(g.prereqs) for i, g in enumerate(problem.goals)}
+    after: dict[int, list[int]] = {}
+    for i, g in enumerate(problem.goals):
+        for r in g.prereqs:
+            after.setdefault(r, []).append(i)
+    ready = [(rank[i], i) for i, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    out: dict[int, tuple[int, int]] = {}
+    used = 0
+    earliest: dict[int, int] = {}
+    while ready:
+        _, i = heapq.heappop(ready)
+        g = problem.goals[i]
+        day = max(min(frame.days - 1, used // capacity), earliest.get(i, 0))
+        out[i] = (max(0, day - WINDOW), min(frame.days - 1, day + WINDOW))
+        used += min(ln.minutes for ln in g.lengths)
+        for j in after.get(i, []):
+            earliest[j] = max(earliest.get(j, 0), out[i][0])
+            waiting[j] -= 1
+            if waiting[j] == 0:
+                heapq.heappush(ready, (rank[j], j))
+    return out
+
+
 def _solve(planner: Planner, problem: Problem, fired: list[Fired]) -> Solution:
+    from curribuild.planner.hint import greedy_hint
+
     settings = planner.cur.config.planning.solver
+    days = windows(problem)
+    shortest = min((p for g in problem.goals for ln in g.lengths for p in ln.parts), default=GRID)
     return solve(
         problem,
         planner.needs,
         planner.avoid,
         deterministic_seconds=settings.deterministic_seconds,
         seed=settings.seed,
+        hint=greedy_hint(problem, days, problem.frame.halves(shortest)),
+        days=days,
     )
 
 
@@ -351,7 +397,7 @@ def _sessions(
             pm.Session(
                 start=hhmm(slot.start),
                 end=hhmm(slot.end),
-                kind=slot.kind,  # type: ignore[arg-type]
+                kind=slot.kind,
                 title=slot.title,
                 method=method.id if method else None,
                 method_name=method.name if method else None,
@@ -382,7 +428,9 @@ def _rationale(f: Fired) -> pm.Rationale:
     return reason
 
 
-def _finding(code: str, message: str, rule: str | None = None, error: bool = False) -> pm.PlanFinding:
+def _finding(
+    code: str, message: str, rule: str | None = None, error: bool = False
+) -> pm.PlanFinding:
     return pm.PlanFinding(
         code=code, severity="error" if error else "warning", message=message, rule=rule
     )
@@ -432,7 +480,9 @@ def assemble(
             if f.rule in avoided:
                 message += " " + _unavoidable(planner, problem, f.rule)
             findings.append(
-                _finding("CB310" if f.effect == "warn" else "CB311", message, f.rule, f.effect == "error")
+                _finding(
+                    "CB310" if f.effect == "warn" else "CB311", message, f.rule, f.effect == "error"
+                )
             )
     scheduled: list[pm.ScheduledGoal] = []
     ties: list[str] = []
@@ -506,8 +556,11 @@ def assemble(
     for d in dropped:
         findings.append(_finding("CB308", f"goal {d.id!r} not in the plan: {d.reason}"))
     matched = [
-        (problem.goals[i], problem.goals[i].methods[solution.placements[i].method].method,
-         problem.goals[i].lengths[solution.placements[i].length].minutes)
+        (
+            problem.goals[i],
+            problem.goals[i].methods[solution.placements[i].method].method,
+            problem.goals[i].lengths[solution.placements[i].length].minutes,
+        )
         for i in ordered
     ]
     follow_up = _follow_ups(_session_rules(fired, "follow-up"), matched, cur, dates)
@@ -593,8 +646,10 @@ def _unavoidable(planner: Planner, problem: Problem, rule_id: str) -> str:
             f"(not avoidable: no goal of {', '.join(sorted(topics))} is in the curriculum for "
             "this audience)"
         )
-    return "(not avoidable: every choice of goals and methods that avoids it breaks a hard " \
+    return (
+        "(not avoidable: every choice of goals and methods that avoids it breaks a hard "
         "requirement: the required goals, the high-priority gaps or the day frame)"
+    )
 
 
 def _follow_ups(

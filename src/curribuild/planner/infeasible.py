@@ -85,24 +85,87 @@ def _words(problem: Problem, core: list[str]) -> tuple[str, int, int]:
     return what, teach + debrief, available
 
 
+def _too_long_for_a_day(problem: Problem, core: list[str]) -> InfeasiblePlan | None:
+    """CB312 when a core goal in the conflict cannot fit in any one day, however short."""
+    f = problem.frame
+    capacity = day_capacity(problem)
+    for group in core:
+        kind, _, name = group.partition(":")
+        if kind != "core":
+            continue
+        spec = next(g for g in problem.goals if g.id == name)
+        need = (
+            min(ln.minutes + f.break_minutes * (len(ln.parts) - 1) for ln in spec.lengths)
+            + spec.debrief
+        )
+        if need > min(capacity + spec.debrief, f.span - f.reflection):
+            window = f"{_hhmm(f.start)}-{_hhmm(f.end)}"
+            message = (
+                f"a day ({window}) is too short for the core goal {name!r}: it needs {need} "
+                f"minutes in one day (its shortest method, with breaks and debrief), a day holds "
+                f"at most {capacity} minutes of teaching"
+            )
+            return InfeasiblePlan(
+                f"no plan meets the request: {message}",
+                [
+                    Finding(
+                        "CB312",
+                        message,
+                        fix="lengthen the day (constraints.day_start/day_end), or give the goal a "
+                        "shorter minimum in the curriculum",
+                        field="constraints.day_end",
+                    )
+                ],
+            )
+    return None
+
+
 def infeasible_error(
     planner: Planner, problem: Problem, core: list[str], fired: list[Fired]
 ) -> InfeasiblePlan:
     frame = problem.frame
+    empty = [
+        g.topic
+        for g in problem.gaps
+        if g.priority == "high" and not g.goals and f"gap:{g.topic}" in core
+    ]
+    if empty:
+        names = ", ".join(empty)
+        message = (
+            f"the high-priority gap {names} cannot be met: no goal of it can be taught to this "
+            "audience (none matches the audience, or none has an eligible method; see "
+            "`curribuild explain`)"
+        )
+        return InfeasiblePlan(
+            f"no plan meets the request: {message}",
+            [
+                Finding(
+                    "CB313",
+                    message,
+                    fix=f"lower the gap {empty[0]} from high to medium priority, or add a goal "
+                    "and method for it to the curriculum",
+                    field="gaps",
+                )
+            ],
+        )
+    too_long = _too_long_for_a_day(problem, core)
+    if too_long is not None:
+        return too_long
     what, needed, available = _words(problem, core)
     c = planner.needs.constraints
     days = f"{frame.days} days" if frame.days != 1 else "1 day"
     window = f"{_hhmm(frame.start)}-{_hhmm(frame.end)}"
     if frame.teaching_cap < frame.span:
         window += f", at most {frame.teaching_cap} minutes of teaching a day ({c.delivery})"
+    verb = "need" if "," in what else "needs"
     if needed > available:
         message = (
-            f"{what} need at least {needed} minutes of teaching and debriefs, but {days} "
+            f"{what} {verb} at least {needed} minutes of teaching and debriefs, but {days} "
             f"({window}) {'holds' if frame.days == 1 else 'hold'} at most {available}"
         )
     else:
         message = (
-            f"{what} need at least {needed} minutes of teaching and debriefs; {days} ({window}) "
+            f"{what} {verb} at least {needed} minutes of teaching and debriefs; {days} ({window}) "
             f"{'holds' if frame.days == 1 else 'hold'} {available}, but not in blocks of at most "
             f"{frame.max_block} minutes "
             "between breaks, with lunch near midday"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from curribuild.planner.model import SessionKind
 from curribuild.planner.problem import Problem
 from curribuild.planner.solve import Solution
 
@@ -20,7 +21,7 @@ from curribuild.planner.solve import Solution
 class Slot:
     start: int
     end: int
-    kind: str  # teaching | break | lunch | debrief | reflection
+    kind: SessionKind
     title: str
     goal: int | None = None  # index into Problem.goals
     part: int | None = None  # 1-based, for goals in several parts

@@ -8,10 +8,12 @@ the source of truth for eligibility and scores); the solver reads only this.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from curribuild.engine.match import Decision
 from curribuild.models.config import Weights
+from curribuild.models.methods import Method
 from curribuild.models.rules import AddSession
 from curribuild.planner.select import Selected
 from curribuild.planner.units import GRID, lengths, split
@@ -132,18 +134,15 @@ class Problem:
 def goal_spec(
     selected: Selected,
     decision: Decision,
-    catalogue: dict[str, tuple[int, object]],
+    catalogue: Mapping[str, tuple[int, Method]],
     max_block: int,
 ) -> GoalSpec | None:
     """The goal's eligible methods and lengths; None when no method is eligible."""
-    from curribuild.models.methods import Method
-
     options: list[MethodOption] = []
     for cand in decision.candidates:
         if not cand.eligible:
             continue
         index, method = catalogue[cand.method]
-        assert isinstance(method, Method)
         low, high = lengths(selected.goal, method)
         options.append(
             MethodOption(cand.method, index, cand.score, method.learning_type, low, high)

@@ -24,11 +24,7 @@ def why_in(problem: Problem, solution: Solution, i: int, avoided: dict[str, Rule
     s = spec.selected
     if s.required:
         return "core goal of the curriculum for this audience"
-    dependants = [
-        problem.goals[j].id
-        for j in solution.placements
-        if i in problem.goals[j].prereqs
-    ]
+    dependants = [problem.goals[j].id for j in solution.placements if i in problem.goals[j].prereqs]
     if s.gap is not None and s.requested:
         topic = next(t for t in s.goal.topics if any(g.topic == t for g in problem.gaps))
         text = f"meets the {s.gap}-priority gap {topic}"
@@ -77,13 +73,12 @@ def why_method(spec: GoalSpec, method: int, length: int, solution_avoids: list[R
             f"ahead of {best.method} ({best.score})",
             False,
         )
-    if chosen.score == best.score:
-        if chosen.index < best.index:
-            return MethodWhy(
-                f"{chosen.method} and {best.method} fit equally well under the rules "
-                f"(score {chosen.score}); {chosen.method} comes first in the catalogue",
-                True,
-            )
+    if chosen.score == best.score and chosen.index < best.index:
+        return MethodWhy(
+            f"{chosen.method} and {best.method} fit equally well under the rules "
+            f"(score {chosen.score}); {chosen.method} comes first in the catalogue",
+            True,
+        )
     # a lower-scoring method: say what the better one would have broken
     if not (best.shortest <= minutes <= best.default) and best.shortest > minutes:
         return MethodWhy(

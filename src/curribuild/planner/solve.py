@@ -36,6 +36,7 @@ from curribuild.models.rules import All, AnyOf, Condition, Leaf, Not, Rule
 from curribuild.planner.problem import LUNCH_WINDOW, GoalSpec, Problem
 
 Lit = Any  # a cp_model literal (BoolVar or its negation)
+LARGE = 50_000  # variables: above this, a one-stage solve with a lighter presolve
 FIRST_STAGE = 0.7  # share of the deterministic limit for goals and methods; the rest orders
 
 
@@ -383,11 +384,11 @@ class _Builder:
                 cap = frame.max_block + max(debrief_extra, frame.reflection)
                 big = frame.max_block + debrief_extra + frame.reflection
                 for k in range(K):
-                    nxt = used[k + 1] if k + 1 < K and k + 1 != M else None
+                    following = used[k + 1] if k + 1 < K and k + 1 != M else None
                     if k == M - 1 and M < K:
                         last = used[k] - after
                     else:
-                        last = used[k] - (nxt if nxt is not None else 0)
+                        last = used[k] - (following if following is not None else 0)
                     model.add(lengths_[k] + frame.reflection - cap <= big * (1 - last) + big * rb)
             total = (
                 morning
@@ -396,7 +397,10 @@ class _Builder:
                 + frame.reflection * day_used
                 + frame.break_minutes * rb
             )
-            cons = [model.add(total <= frame.span), model.add(sum(teaching_day) <= frame.teaching_cap)]
+            cons = [
+                model.add(total <= frame.span),
+                model.add(sum(teaching_day) <= frame.teaching_cap),
+            ]
             if frame.has_lunch:
                 cons.append(model.add(morning <= frame.lunch_target + LUNCH_WINDOW - frame.start))
                 early = model.add(morning >= frame.lunch_target - LUNCH_WINDOW - frame.start)
@@ -532,10 +536,13 @@ class _Builder:
         for members in topics.values():
             for a in members:
                 for b in members:
-                    if goals[a].bloom < goals[b].bloom and (b, a) not in related:
-                        if (a, b) not in seen:
-                            seen.add((a, b))
-                            yield a, b
+                    if (
+                        goals[a].bloom < goals[b].bloom
+                        and (b, a) not in related
+                        and (a, b) not in seen
+                    ):
+                        seen.add((a, b))
+                        yield a, b
         for a in self.p.before_sensitive:
             for b, g in enumerate(goals):
                 if g.selected.goal.sensitive and a != b and (a, b) not in seen:
@@ -578,17 +585,27 @@ def solve(
     or Unknown.
     """
     b = _Builder(problem, needs, avoid, assume=False, hint=hint, days=days)
-    first = _solver(deterministic_seconds * FIRST_STAGE, seed)
+    large = len(b.model.proto.variables) > LARGE
+    first = _solver(deterministic_seconds * (1.0 if large else FIRST_STAGE), seed, large=large)
     status = first.solve(b.model)
     if status == cp_model.INFEASIBLE:
         raise Infeasible(conflict(problem, needs, avoid, deterministic_seconds, seed, days))
+    if status == cp_model.UNKNOWN and hint is not None:
+        # no solution within the limit: the hint itself, when it is a plan
+        fixed = _solver(deterministic_seconds, seed, large=large)
+        fixed.parameters.fix_variables_to_their_hinted_value = True
+        status = fixed.solve(b.model)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return _read(b, fixed, (cp_model.FEASIBLE, int(fixed.objective_value), 0), None)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise Unknown()
     primary = (status, int(first.objective_value), int(first.best_objective_bound))
+    if large:  # the second stage would presolve the whole model again
+        return _read(b, first, primary, None)
     spent = first.response_proto.deterministic_time
     # second stage: the best order among plans that keep the first stage's value
     model = b.model
-    model.clear_hints()
+    model.clear_hints()  # type: ignore[no-untyped-call]
     for index in range(len(model.proto.variables)):
         var = model.get_int_var_from_proto_index(index)
         model.add_hint(var, first.value(var))
@@ -610,7 +627,7 @@ def feasible(
 ) -> bool:
     """Whether any plan meets the hard constraints (the objective is not optimised)."""
     b = _Builder(problem, needs, [], assume=False, hint=None)
-    b.model.clear_objective()
+    b.model.clear_objective()  # type: ignore[no-untyped-call]
     solver = _solver(deterministic_seconds, seed)
     return solver.solve(b.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
@@ -628,7 +645,7 @@ def conflict(
 
     def infeasible(groups: list[str]) -> list[str] | None:
         b = _Builder(problem, needs, [], assume=True, hint=None, days=days)
-        b.model.clear_objective()
+        b.model.clear_objective()  # type: ignore[no-untyped-call]
         for name, lit in b.assumptions.items():
             if name not in groups:
                 b.model.add(lit == 0)
@@ -655,14 +672,17 @@ def conflict(
 
 
 def solver_version() -> str:
-    import ortools
+    from importlib.metadata import version
 
-    return str(ortools.__version__)
+    return version("ortools")
 
 
-def _solver(deterministic_seconds: float, seed: int) -> cp_model.CpSolver:
+def _solver(deterministic_seconds: float, seed: int, *, large: bool = False) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     params = solver.parameters
+    if large:  # probing and symmetry detection would take the whole limit
+        params.cp_model_probing_level = 0
+        params.symmetry_level = 0
     params.num_workers = 1
     params.random_seed = seed
     params.max_deterministic_time = deterministic_seconds

@@ -1,0 +1,126 @@
+"""A greedy construction in the model's own terms, used only as the solver's
+warm-start hint (never as a plan of its own).
+
+Goals go in prerequisite order, required goals first, then by value; each gets
+its best-scoring method at its default length and is appended to the first day
+(within its window) where it still fits, block by block, with the same
+accounting as the model: blocks of at most ``max_block`` teaching, the morning
+ending in the lunch window, the day frame and the online teaching cap.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from curribuild.planner.problem import LUNCH_WINDOW, Problem
+from curribuild.planner.solve import Hint, Placement
+
+
+@dataclass(slots=True)
+class _Day:
+    blocks: list[tuple[int, int]] = field(default_factory=list)  # (teaching, total) per block
+    morning: int = 0  # how many of the blocks are before lunch
+    open: bool = False  # the last block takes more sessions
+    teaching: int = 0
+
+
+def _fits(problem: Problem, day: _Day, morning_max: int, afternoon_max: int) -> bool:
+    f = problem.frame
+    m_blocks = day.blocks[: day.morning]
+    a_blocks = day.blocks[day.morning :]
+    if len(m_blocks) > morning_max or len(a_blocks) > afternoon_max:
+        return False
+    morning = sum(s for _, s in m_blocks) + f.break_minutes * max(0, len(m_blocks) - 1)
+    afternoon = sum(s for _, s in a_blocks) + f.break_minutes * max(0, len(a_blocks) - 1)
+    if f.has_lunch:
+        if morning > f.lunch_target + LUNCH_WINDOW - f.start:
+            return False
+        if a_blocks and morning < f.lunch_target - LUNCH_WINDOW - f.start:
+            return False
+    total = morning + afternoon + (f.lunch if a_blocks else 0)
+    if f.reflection:
+        total += f.reflection + f.break_minutes
+    return total <= f.span and day.teaching <= f.teaching_cap
+
+
+def greedy_hint(
+    problem: Problem, windows: Mapping[int, tuple[int, int]] | None, halves: tuple[int, int]
+) -> Hint:
+    f = problem.frame
+    morning_max, afternoon_max = halves
+    goals = problem.goals
+    extra = max((g.debrief for g in goals), default=0)
+    days = [_Day() for _ in range(f.days)]
+    rank = {i: (not g.selected.required, -g.value, i) for i, g in enumerate(goals)}
+    waiting = {i: len(g.prereqs) for i, g in enumerate(goals)}
+    after: dict[int, list[int]] = {}
+    for i, g in enumerate(goals):
+        for r in g.prereqs:
+            after.setdefault(r, []).append(i)
+    ready = [(rank[i], i) for i, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    placed: dict[int, Placement] = {}
+    while ready:
+        _, i = heapq.heappop(ready)
+        g = goals[i]
+        for j in after.get(i, []):
+            waiting[j] -= 1
+            if waiting[j] == 0:
+                heapq.heappush(ready, (rank[j], j))
+        if any(r not in placed for r in g.prereqs):
+            continue
+        method = min(range(len(g.methods)), key=lambda k: (-g.methods[k].score, g.methods[k].index))
+        length = next((li for li, ln in enumerate(g.lengths) if method in ln.methods), None)
+        if length is None:
+            continue
+        parts = g.lengths[length].parts
+        first = max((placed[r].blocks[-1][0] for r in g.prereqs), default=0)
+        low, high = windows.get(i, (0, f.days - 1)) if windows else (0, f.days - 1)
+        for d in range(max(first, low), high + 1):
+            day = days[d]
+            saved = (list(day.blocks), day.morning, day.open, day.teaching)
+            cells = []
+            ok = True
+            for p, minutes in enumerate(parts):
+                talk = g.debrief if p == len(parts) - 1 else 0
+                join = day.open and p == 0 and day.blocks
+                if join:
+                    t, s = day.blocks[-1]
+                    if t + minutes <= f.max_block and s + minutes + talk <= f.max_block + extra:
+                        day.blocks[-1] = (t + minutes, s + minutes + talk)
+                    else:
+                        join = False
+                if not join:
+                    day.blocks.append((minutes, minutes + talk))
+                    if not _place_block(problem, day, morning_max, afternoon_max):
+                        ok = False
+                        break
+                day.teaching += minutes
+                cells.append((d, _index(day, len(day.blocks) - 1, morning_max)))
+                adjacent = p == 0 or cells[-1][1] == cells[-2][1] + 1
+                if not adjacent or not _fits(problem, day, morning_max, afternoon_max):
+                    ok = False
+                    break
+            if ok:
+                day.open = True  # later sessions may join the last block
+                placed[i] = Placement(method, length, cells)
+                break
+            day.blocks, day.morning, day.open, day.teaching = saved
+    return Hint(placed)
+
+
+def _place_block(problem: Problem, day: _Day, morning_max: int, afternoon_max: int) -> bool:
+    """Decide whether the block just appended is before or after lunch."""
+    if len(day.blocks) - 1 == day.morning and day.morning < morning_max:
+        day.morning += 1  # still in the morning
+        if _fits(problem, day, morning_max, afternoon_max):
+            return True
+        day.morning -= 1  # after lunch instead
+    return len(day.blocks) - day.morning <= afternoon_max
+
+
+def _index(day: _Day, block: int, morning_max: int) -> int:
+    """The model's block index: morning blocks from 0, afternoon blocks from morning_max."""
+    return block if block < day.morning else morning_max + (block - day.morning)
