@@ -82,6 +82,10 @@ class Planning(Model):
     evaluation_defaults: dict[Domain, Evaluation] = {}
     weights: Weights = Weights()
     solver: SolverSettings = SolverSettings()
+    # methods that work with case material: when the needs say the cases are
+    # distressing (`context.sensitive_case_material`), a session taught with one of
+    # them is followed directly by the debrief, as a sensitive goal is
+    case_material_methods: list[Slug] = []
     # goals of these topics are taught before the sensitive goals of the programme
     # (self-care before distressing material)
     before_sensitive_topics: list[Slug] = []

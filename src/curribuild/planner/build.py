@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 import heapq
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from curribuild.curriculum import Curriculum
 from curribuild.engine.match import Fired, Matcher
@@ -113,7 +113,10 @@ def _value(s: Selected, cur: Curriculum) -> int:
 
 
 def facts_of(
-    chosen: list[tuple[GoalSpec, str, int]], cur: Curriculum, needs: Needs
+    chosen: list[tuple[GoalSpec, str, int]],
+    cur: Curriculum,
+    needs: Needs,
+    distressing: Callable[[GoalSpec, str], bool],
 ) -> ProgrammeFacts:
     """Programme facts of the goals ``chosen`` as (goal, method id, minutes)."""
     lt_minutes = dict.fromkeys(LEARNING_TYPES, 0)
@@ -141,8 +144,8 @@ def facts_of(
             "largest_learning_type_share": share,
             "domains": [d for d in DOMAINS if d in domains],
             "unmet_gaps": [g.topic for g in needs.gaps if g.topic not in topics],
-            "sensitive_goals": [s.id for s, _, _ in chosen if s.selected.goal.sensitive],
-            "any_sensitive": any(s.selected.goal.sensitive for s, _, _ in chosen),
+            "sensitive_goals": [s.id for s, m, _ in chosen if distressing(s, m)],
+            "any_sensitive": any(distressing(s, m) for s, m, _ in chosen),
             "teaching_minutes": total,
             "days": needs.constraints.days,
             "experience": needs.audience.experience,
@@ -237,7 +240,10 @@ class Planner:
         debrief = _session_rules(fired, "debrief")
         minutes = on_grid(debrief[0][1].minutes) if debrief else 0
         for spec in self.specs:
-            spec.debrief = minutes if spec.selected.goal.sensitive else 0
+            spec.debriefed_by = tuple(
+                j for j, o in enumerate(spec.methods) if self.distressing(spec, o.method)
+            )
+            spec.debrief = minutes if spec.debriefed_by else 0
         gaps = []
         for gap in self.needs.gaps:
             members = tuple(
@@ -261,11 +267,23 @@ class Planner:
             ),
         )
 
+    def distressing(self, spec: GoalSpec, method: str) -> bool:
+        """Whether the goal taught with ``method`` uses distressing material: a sensitive
+        goal, or case material when the needs say the cases are distressing."""
+        if spec.selected.goal.sensitive:
+            return True
+        cases = self.cur.config.planning.case_material_methods
+        return self.needs.context.sensitive_case_material and method in cases
+
     def speculative(self) -> list[Fired]:
         """Programme rules as they fire when every candidate is taught: which debrief
         and reflection sessions a programme may need."""
         chosen = [(s, s.methods[0].method, s.methods[0].default) for s in self.specs]
-        return self.programme.evaluate(self.needs, facts_of(chosen, self.cur, self.needs))
+        facts = facts_of(chosen, self.cur, self.needs, self.distressing)
+        sensitive = any(self.distressing(s, o.method) for s in self.specs for o in s.methods)
+        if sensitive and not facts.any_sensitive:
+            facts = facts.model_copy(update={"any_sensitive": True})
+        return self.programme.evaluate(self.needs, facts)
 
 
 def _cb303_fix() -> str:
@@ -323,7 +341,9 @@ def _solve(planner: Planner, problem: Problem, fired: list[Fired]) -> Solution:
         planner.avoid,
         deterministic_seconds=settings.deterministic_seconds,
         seed=settings.seed,
-        hint=greedy_hint(problem, days, problem.frame.halves(shortest)),
+        hint=greedy_hint(
+            problem, days, problem.frame.halves(shortest), _avoid_topics(planner.avoid)
+        ),
         days=days,
     )
 
@@ -368,7 +388,7 @@ def build_plan(needs: Needs, cur: Curriculum) -> pm.Plan:
                     )
                 ],
             ) from None
-        facts = facts_of(_chosen(problem, solution), cur, needs)
+        facts = facts_of(_chosen(problem, solution), cur, needs, planner.distressing)
         fired = planner.programme.evaluate(needs, facts)
         if set(_kinds(fired)) <= set(_kinds(assumed)):
             break  # time was reserved for every session the rules add (perhaps more)
@@ -406,7 +426,11 @@ def _sessions(
                 minutes=slot.end - slot.start,
                 part=slot.part,
                 parts=slot.parts,
-                sensitive=bool(spec and slot.kind == "teaching" and spec.selected.goal.sensitive),
+                sensitive=bool(
+                    spec is not None
+                    and slot.kind == "teaching"
+                    and spec.debriefed(solution.placements[slot.goal or 0].method)
+                ),
                 rationale=rationale,
                 rule=slot.rule or None,
             )
@@ -478,7 +502,7 @@ def assemble(
         if f.effect in ("warn", "error"):
             message = str(f.value)
             if f.rule in avoided:
-                message += " " + _unavoidable(planner, problem, f.rule)
+                message += " " + _unavoidable(planner, problem, solution, f.rule)
             findings.append(
                 _finding(
                     "CB310" if f.effect == "warn" else "CB311", message, f.rule, f.effect == "error"
@@ -637,9 +661,14 @@ def _first_slot(days: list[list[Slot]], goal: int) -> tuple[int, int]:
     return (len(days), 0)
 
 
-def _unavoidable(planner: Planner, problem: Problem, rule_id: str) -> str:
+def _unavoidable(planner: Planner, problem: Problem, solution: Solution, rule_id: str) -> str:
     """Why the planner could not avoid an avoidable rule's warning."""
     rule = planner.cur.rules[rule_id]
+    if rule_id in solution.avoided and not solution.proven.get(rule_id, False):
+        return (
+            "(the planner found no plan that avoids it within its time limit; more time, "
+            "planning.solver.deterministic_seconds, may find one)"
+        )
     topics = _avoid_topics([rule])
     if topics and not any(set(g.selected.goal.topics) & topics for g in problem.goals):
         return (

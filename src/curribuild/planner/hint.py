@@ -45,15 +45,46 @@ def _fits(problem: Problem, day: _Day, morning_max: int, afternoon_max: int) -> 
     return total <= f.span and day.teaching <= f.teaching_cap
 
 
+def _entries(problem: Problem, topics: set[str]) -> set[int]:
+    """For every gap and every topic in ``topics``: its cheapest goal and that goal's
+    prerequisites, so the hint meets every gap (and avoidable rule) it can first."""
+    goals = problem.goals
+
+    def closure(i: int) -> set[int]:
+        out, stack = set(), [i]
+        while stack:
+            j = stack.pop()
+            if j not in out:
+                out.add(j)
+                stack.extend(goals[j].prereqs)
+        return out
+
+    def cost(ids: set[int]) -> int:
+        return sum(min(ln.minutes for ln in goals[j].lengths) for j in ids)
+
+    wanted = {g.topic for g in problem.gaps} | topics
+    chosen: set[int] = set()
+    for topic in sorted(wanted):
+        members = [i for i, g in enumerate(goals) if topic in g.selected.goal.topics]
+        if members:
+            best = min(members, key=lambda i: (cost(closure(i)), i))
+            chosen |= closure(best)
+    return chosen
+
+
 def greedy_hint(
-    problem: Problem, windows: Mapping[int, tuple[int, int]] | None, halves: tuple[int, int]
+    problem: Problem,
+    windows: Mapping[int, tuple[int, int]] | None,
+    halves: tuple[int, int],
+    topics: set[str] | None = None,
 ) -> Hint:
     f = problem.frame
     morning_max, afternoon_max = halves
     goals = problem.goals
     extra = max((g.debrief for g in goals), default=0)
     days = [_Day() for _ in range(f.days)]
-    rank = {i: (not g.selected.required, -g.value, i) for i, g in enumerate(goals)}
+    first = _entries(problem, topics or set()) if windows is None else set()
+    rank = {i: (not g.selected.required, i not in first, -g.value, i) for i, g in enumerate(goals)}
     waiting = {i: len(g.prereqs) for i, g in enumerate(goals)}
     after: dict[int, list[int]] = {}
     for i, g in enumerate(goals):
@@ -76,15 +107,15 @@ def greedy_hint(
         if length is None:
             continue
         parts = g.lengths[length].parts
-        first = max((placed[r].blocks[-1][0] for r in g.prereqs), default=0)
+        after_day = max((placed[r].blocks[-1][0] for r in g.prereqs), default=0)
         low, high = windows.get(i, (0, f.days - 1)) if windows else (0, f.days - 1)
-        for d in range(max(first, low), high + 1):
+        for d in range(max(after_day, low), high + 1):
             day = days[d]
             saved = (list(day.blocks), day.morning, day.open, day.teaching)
             cells = []
             ok = True
             for p, minutes in enumerate(parts):
-                talk = g.debrief if p == len(parts) - 1 else 0
+                talk = g.debrief if p == len(parts) - 1 and g.debriefed(method) else 0
                 join = day.open and p == 0 and day.blocks
                 if join:
                     t, s = day.blocks[-1]

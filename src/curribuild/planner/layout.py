@@ -86,7 +86,7 @@ def lay_out(problem: Problem, solution: Solution, K: int) -> list[list[Slot]]:
                     )
                 )
                 cursor += minutes
-                if g.debrief and part == parts - 1:
+                if g.debriefed(placement.method) and part == parts - 1:
                     slots.append(
                         Slot(
                             cursor,

@@ -54,6 +54,10 @@ class GoalSpec:
     prereqs: list[int] = field(default_factory=list)  # indices of candidate goals
     value: int = 0
     debrief: int = 0  # minutes of the debrief that follows its last part
+    debriefed_by: tuple[int, ...] = ()  # the methods (indices) after which it is debriefed
+
+    def debriefed(self, method: int) -> bool:
+        return bool(self.debrief) and method in self.debriefed_by
 
     @property
     def id(self) -> str:

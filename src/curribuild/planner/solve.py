@@ -58,6 +58,7 @@ class Solution:
     reflection_break: list[bool]
     lunch_after: list[int | None]  # per day: the first block after lunch, or None
     avoided: dict[str, bool] = field(default_factory=dict)  # rule id -> condition held
+    proven: dict[str, bool] = field(default_factory=dict)  # rule id -> holding it is proven
     order_objective: int = 0  # the second stage: pedagogy and position
     order_bound: int = 0
     wall_seconds: float = 0.0
@@ -298,6 +299,7 @@ class _Builder:
                 for j in range(len(g.methods)):
                     if j not in ln.methods:
                         model.add_bool_or([self.use[i][j].Not(), self.size[i][li].Not()])
+            debriefed = self._debriefed(i)
             window = days.get(i) if days else None
             day_range = range(window[0], window[1] + 1) if window else range(D)
             per_length = []
@@ -315,7 +317,7 @@ class _Builder:
                             cells[(d, k)] = var
                             teach.setdefault((d, k), []).append((minutes, var))
                             if pi == n - 1 and g.debrief:
-                                talk.setdefault((d, k), []).append((g.debrief, var))
+                                talk.setdefault((d, k), []).append((g.debrief, debriefed(var)))
                             if n > 1 and pi < n - 1:
                                 closes.setdefault((d, k), []).append(var)
                             if n > 1 and pi > 0:
@@ -438,6 +440,25 @@ class _Builder:
         self._objective()
         if hint is not None:
             self._hint(hint)
+
+    def _debriefed(self, i: int) -> Callable[[Lit], Lit]:
+        """For goal ``i``: the literal "this last part is followed by a debrief", from the
+        literal of the part's placement: the placement itself when every method of the
+        goal is debriefed, else the placement and a debriefed method together."""
+        g = self.p.goals[i]
+        if len(g.debriefed_by) == len(g.methods):
+            return lambda var: var
+        model = self.model
+        chosen = _or(model, [self.use[i][j] for j in g.debriefed_by])
+
+        def both(var: Lit) -> Lit:
+            out = model.new_bool_var("")
+            model.add_implication(out, var)
+            model.add_implication(out, chosen)
+            model.add_bool_or([var.Not(), chosen.Not(), out])
+            return out
+
+        return both
 
     def _cells(self, i: int, *, last: bool) -> dict[tuple[int, int], list[Lit]]:
         """The block each length of goal ``i`` starts (or ends) in: cell -> literals."""
@@ -599,9 +620,12 @@ def solve(
             return _read(b, fixed, (cp_model.FEASIBLE, int(fixed.objective_value), 0), None)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise Unknown()
+    proof: dict[str, bool] = {}
+    if status != cp_model.OPTIMAL and not large:
+        first, status, proof = _avoid_harder(b, first, status, deterministic_seconds, seed)
     primary = (status, int(first.objective_value), int(first.best_objective_bound))
     if large:  # the second stage would presolve the whole model again
-        return _read(b, first, primary, None)
+        return _read(b, first, primary, None, proof)
     spent = first.response_proto.deterministic_time
     # second stage: the best order among plans that keep the first stage's value
     model = b.model
@@ -614,8 +638,35 @@ def solve(
     second = _solver(max(0.5, deterministic_seconds - spent), seed)
     status2 = second.solve(model)
     if status2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _read(b, first, primary, None)
-    return _read(b, second, primary, status2)
+        return _read(b, first, primary, None, proof)
+    return _read(b, second, primary, status2, proof)
+
+
+def _avoid_harder(
+    b: _Builder, first: cp_model.CpSolver, status: Any, seconds: float, seed: int
+) -> tuple[cp_model.CpSolver, Any, dict[str, bool]]:
+    """When the first stage stopped unproven with an avoidable warning still holding:
+    solve again with the warnings forbidden. A plan found is better (the warnings
+    outweigh everything else) and is kept; none means they cannot be avoided
+    (proven when the solver says infeasible). Returns the solver to read, its status,
+    and per warning still holding whether that was proven."""
+    held = {rid: lit for rid, lit in b.avoid.items() if first.boolean_value(lit)}
+    if not held:
+        return first, status, {}
+    trial = b.model.clone()
+    for lit in held.values():
+        index = lit.index
+        if index < 0:  # a negated variable
+            trial.add(trial.get_bool_var_from_proto_index(-index - 1) == 1)
+        else:
+            trial.add(trial.get_bool_var_from_proto_index(index) == 0)
+    again = _solver(seconds * (1 - FIRST_STAGE), seed)
+    found = again.solve(trial)
+    if found in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        for lit in held.values():
+            b.model.add(lit == 0) if lit.index >= 0 else b.model.add(lit.Not() == 1)
+        return again, cp_model.FEASIBLE, {}
+    return first, status, dict.fromkeys(held, found == cp_model.INFEASIBLE)
 
 
 def feasible(
@@ -710,7 +761,11 @@ def _first_of_equals(g: GoalSpec, method: int, length: int, named: set[str]) -> 
 
 
 def _read(
-    b: _Builder, solver: cp_model.CpSolver, primary: tuple[Any, int, int], status2: Any
+    b: _Builder,
+    solver: cp_model.CpSolver,
+    primary: tuple[Any, int, int],
+    status2: Any,
+    proof: dict[str, bool] | None = None,
 ) -> Solution:
     """The solution in ``solver``; ``primary`` is the first stage's (status, objective,
     bound), ``status2`` the second stage's status (None when it found nothing)."""
@@ -741,6 +796,9 @@ def _read(
         reflection_break=[bool(solver.boolean_value(v)) for v in b.reflection_break],
         lunch_after=lunch_after,
         avoided={rid: bool(solver.boolean_value(lit)) for rid, lit in b.avoid.items()},
+        proven=(
+            {rid: True for rid in b.avoid} if primary[0] == cp_model.OPTIMAL else dict(proof or {})
+        ),
         wall_seconds=solver.wall_time,
         deterministic_seconds=solver.response_proto.deterministic_time,
     )
