@@ -508,6 +508,18 @@ def assemble(
                     "CB310" if f.effect == "warn" else "CB311", message, f.rule, f.effect == "error"
                 )
             )
+    chosen = _chosen(problem, solution)
+
+    def needed_for(i: int) -> list[str]:
+        """The avoidable rules whose warning would fire without goal ``i``."""
+        without = [c for c in chosen if c[0] is not problem.goals[i]]
+        facts_without = facts_of(without, cur, needs, planner.distressing)
+        warned = {
+            f.rule for f in planner.programme.evaluate(needs, facts_without) if f.effect == "warn"
+        }
+        now = {f.rule for f in fired if f.effect == "warn"}
+        return sorted(r for r in warned - now if r in avoided)
+
     scheduled: list[pm.ScheduledGoal] = []
     ties: list[str] = []
     ordered = sorted(solution.placements, key=lambda i: _first_slot(slots, i))
@@ -547,7 +559,7 @@ def assemble(
                 reason=why.text,
                 tie=why.tie,
                 required=spec.selected.required,
-                why=reasons.why_in(problem, solution, i, avoided),
+                why=reasons.why_in(problem, solution, i, avoided, needed_for),
                 sensitive=goal.sensitive,
                 alternatives=[
                     pm.Alternative(method=o.method, score=o.score)

@@ -3,6 +3,7 @@ method, and why each goal that was asked for is not in it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from curribuild.models.rules import Rule
@@ -18,8 +19,15 @@ def _names(ids: list[str]) -> str:
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-def why_in(problem: Problem, solution: Solution, i: int, avoided: dict[str, Rule]) -> str:
-    """Why goal ``i`` is in the plan."""
+def why_in(
+    problem: Problem,
+    solution: Solution,
+    i: int,
+    avoided: dict[str, Rule],
+    needed_for: Callable[[int], list[str]],
+) -> str:
+    """Why goal ``i`` is in the plan. ``needed_for(i)`` names the avoidable rules whose
+    warning would fire without goal ``i``."""
     spec = problem.goals[i]
     s = spec.selected
     if s.required:
@@ -33,10 +41,12 @@ def why_in(problem: Problem, solution: Solution, i: int, avoided: dict[str, Rule
         return text
     if dependants:
         return f"prerequisite of {_names(dependants)}"
-    rules = [r for r in avoided.values() if set(s.goal.topics) & _topics(r)]
+    rules = [avoided[r] for r in needed_for(i) if r in avoided]
     if rules:
         return "taken in so that the programme avoids: " + _said(rules[0])
-    return "chosen by the planner"
+    if s.requested:
+        return f"asked for as a {s.why}, and there is time for it"
+    return "not asked for: the best plan the solver found within its limit has time for it"
 
 
 def _said(rule: Rule) -> str:

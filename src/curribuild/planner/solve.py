@@ -497,11 +497,14 @@ class _Builder:
             if not g.selected.requested:
                 terms.append(-w.unrequested_goal * self.take[i])
                 spread += w.unrequested_goal
+            # a method costs what it scores below the goal's best: taking a goal never
+            # gains from its method, so only gaps and coverage bring goals in
+            best = max((o.score for o in g.methods), default=0)
             for j, o in enumerate(g.methods):
-                if o.score:
-                    terms.append(w.method_score * o.score * self.use[i][j])
+                if o.score < best:
+                    terms.append(w.method_score * (o.score - best) * self.use[i][j])
             if g.methods:
-                spread += w.method_score * max(abs(o.score) for o in g.methods)
+                spread += w.method_score * (best - min(o.score for o in g.methods))
             full = g.selected.goal.minutes
             for li, ln in enumerate(g.lengths):
                 short = max(0, full - ln.minutes)
@@ -617,7 +620,8 @@ def solve(
         fixed.parameters.fix_variables_to_their_hinted_value = True
         status = fixed.solve(b.model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return _read(b, fixed, (cp_model.FEASIBLE, int(fixed.objective_value), 0), None)
+            bound = max(int(first.best_objective_bound), int(fixed.objective_value))
+            return _read(b, fixed, (cp_model.FEASIBLE, int(fixed.objective_value), bound), None)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise Unknown()
     proof: dict[str, bool] = {}
@@ -797,7 +801,7 @@ def _read(
         lunch_after=lunch_after,
         avoided={rid: bool(solver.boolean_value(lit)) for rid, lit in b.avoid.items()},
         proven=(
-            {rid: True for rid in b.avoid} if primary[0] == cp_model.OPTIMAL else dict(proof or {})
+            dict.fromkeys(b.avoid, True) if primary[0] == cp_model.OPTIMAL else dict(proof or {})
         ),
         wall_seconds=solver.wall_time,
         deterministic_seconds=solver.response_proto.deterministic_time,
