@@ -283,8 +283,7 @@ def scale(repo: Path, quick: bool) -> list[tuple[str, float, float, str]]:
     print(
         f"scale case: {plan['totals']['goals_scheduled']} goals in {plan['totals']['days']} days, "
         f"{seconds:.1f} s (deterministic limit {s['deterministic_limit']}), status {s['status']}, "
-        f"objective {s['objective']}, bound {s['bound'] or 'none'}"
-        + (f", gap {100 * gap:.1f}%")
+        f"objective {s['objective']}, bound {s['bound'] or 'none'}" + (f", gap {100 * gap:.1f}%")
     )
     return [("scale: seconds to a plan", seconds, 20.0, "max")]
 

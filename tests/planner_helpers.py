@@ -21,6 +21,8 @@ from curribuild.models.needs import Needs
 from curribuild.models.rules import Rule
 
 ALL_DOMAINS = ["knowledge", "skills", "attitudes"]
+# synthetic curricula solve with a small deterministic limit: the suite stays fast
+FAST_SOLVER: dict[str, Any] = {"planning": {"solver": {"deterministic_seconds": 2}}}
 ALL_DELIVERY = ["in-person", "online", "hybrid"]
 
 
@@ -160,13 +162,14 @@ def memory_curriculum(
     rules: Sequence[Mapping[str, Any]] = (),
     config: Mapping[str, Any] | None = None,
 ) -> Curriculum:
-    """A curriculum built in memory over the built-in rules (no files; fast for properties)."""
+    """A curriculum built in memory over the built-in rules (no files; fast for properties),
+    solved with the small FAST_SOLVER limit unless ``config`` says otherwise."""
     base = builtin_layer()
     own_rules = {r["id"]: Rule.model_validate(r) for r in rules}
     return Curriculum(
         name="memory",
         root=None,
-        config=Config.model_validate({"kind": "config", **(config or {})}),
+        config=Config.model_validate({"kind": "config", **deep_merge(FAST_SOLVER, config or {})}),
         goals={g["id"]: Goal.model_validate(g) for g in goals},
         methods={m["id"]: Method.model_validate(m) for m in methods},
         rules={**base.rules, **own_rules},

@@ -150,6 +150,7 @@ def test_ics_dtstamp_follows_source_date_epoch(tmp_path: Path) -> None:
     assert set(re.findall(rb"^DTSTAMP:(\S+)\r?$", other["ics"], flags=re.M)) == {
         b"20231115T221320Z"
     }
+
     # only DTSTAMP and SEQUENCE (DTSTAMP in whole minutes) follow SOURCE_DATE_EPOCH
     def neutral(data: bytes) -> bytes:
         return re.sub(rb"^(DTSTAMP|SEQUENCE):\S+", rb"\1:X", data, flags=re.M)

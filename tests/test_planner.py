@@ -1,26 +1,46 @@
-"""The planner on synthetic curricula: selection, ordering, scheduling, budget,
-programme sessions, determinism and the plan schema."""
+"""The planner on synthetic curricula (DESIGN.md section 4): which goals are in and
+why, which method each gets, where the sessions go, programme rules the solver
+honours, explanations, infeasible requests, determinism and the plan schema.
+
+Every plan a test builds is held to ``plan_invariants.check_plan`` as well; the
+tests assert what the contract fixes (which goals, which method, what follows
+what), not an order the contract leaves to the solver.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from curribuild.curriculum import Curriculum
+from curribuild.engine.match import Matcher
 from curribuild.errors import InfeasiblePlan
 from curribuild.models.needs import Needs
 from curribuild.planner.build import build_plan
-from curribuild.planner.model import Plan, plan_schema
+from curribuild.planner.model import DroppedGoal, Plan, Session
 from curribuild.planner.select import select_goals
+from plan_invariants import (
+    VALIDATOR,
+    _check_compact_days,
+    check_infeasible,
+    check_plan,
+    chosen_of,
+    programme_fired,
+    relaxations,
+    relaxed,
+    scheduled_goal,
+)
 from planner_helpers import (
     ALL_DELIVERY,
+    FAST_SOLVER,
     goal,
     load,
     make_needs,
@@ -30,8 +50,6 @@ from planner_helpers import (
     rule,
     write_doc,
 )
-
-VALIDATOR = jsonschema.Draft202012Validator(plan_schema())
 
 FOLLOW_UP = rule(
     "follow-up-after-six-weeks",
@@ -58,72 +76,100 @@ REFLECTION = rule(
     {"add_session": {"session": "reflection", "title": "Reflection", "minutes": 20}},
     scope="programme",
 )
+SKILLS_WITHOUT_PRACTICE = rule(
+    "skills-without-practice",
+    {"warn": "skills goals but no practice session", "avoid": True},
+    {
+        "all": [
+            {"fact": "programme.domains", "contains": "skills"},
+            {"fact": "programme.learning_type_minutes.practice", "eq": 0},
+            {"fact": "programme.learning_type_minutes.production", "eq": 0},
+        ]
+    },
+    scope="programme",
+    description="Skills need practice.",
+)
+WITHOUT_SELF_CARE = rule(
+    "sensitive-without-self-care",
+    {"warn": "distressing material but no self-care goal", "avoid": True},
+    {
+        "all": [
+            {"fact": "programme.any_sensitive", "eq": True},
+            {"not": {"fact": "programme.topics", "contains": "self-care"}},
+        ]
+    },
+    scope="programme",
+    description="Distressing material goes with self-care.",
+)
+NO_LUNCH = {"lunch_minutes": 0}
 
 
 def gaps(**priorities: str) -> list[dict[str, str]]:
     return [{"topic": topic, "priority": p} for topic, p in priorities.items()]
 
 
+_BUILT: list[tuple[Plan, Needs, Curriculum]] = []
+
+
+def planned(needs: Needs, cur: Curriculum) -> Plan:
+    """``build_plan``; the plan is held to every invariant after the test (below)."""
+    plan = build_plan(needs, cur)
+    _BUILT.append((plan, needs, cur))
+    return plan
+
+
+@pytest.fixture(autouse=True)
+def every_plan_keeps_the_invariants() -> Iterator[None]:
+    """After each test, every plan it built through ``planned`` must pass check_plan.
+
+    Run at teardown so that a test's own assertions report first: a violated invariant
+    shows as an error at teardown of the test whose plan broke it."""
+    _BUILT.clear()
+    yield
+    built = list(_BUILT)
+    _BUILT.clear()
+    for plan, needs, cur in built:
+        check_plan(plan, needs, cur)
+
+
 def sessions(plan: Plan, day: int = 1) -> list[tuple[str, str, str, list[str]]]:
     return [(s.start, s.end, s.kind, s.goals) for s in plan.days[day - 1].sessions]
 
 
+def kinds(plan: Plan, day: int = 1) -> list[str]:
+    return [s.kind for s in plan.days[day - 1].sessions]
+
+
 def teaching_order(plan: Plan) -> list[str]:
-    return [g for day in plan.days for s in day.sessions if s.kind == "teaching" for g in s.goals]
+    return list(
+        dict.fromkeys(
+            g for day in plan.days for s in day.sessions if s.kind == "teaching" for g in s.goals
+        )
+    )
 
 
-def check_invariants(plan: Plan, needs: Needs, cur: Curriculum) -> None:
-    """What every plan guarantees, whatever the inputs."""
-    c = needs.constraints
-    day_start = c.day_start.hour * 60 + c.day_start.minute
-    day_end = c.day_end.hour * 60 + c.day_end.minute
-    first_seen: dict[str, tuple[int, int]] = {}
-    last_seen: dict[str, tuple[int, int]] = {}
-    assert [d.day for d in plan.days] == list(range(1, c.days + 1))
-    for day in plan.days:
-        previous_end = day_start
-        run = 0
-        for s in day.sessions:
-            start, end = minutes(s.start), minutes(s.end)
-            assert day_start <= start < end <= day_end, (day.day, s.title, s.start, s.end)
-            assert end - start == s.minutes
-            assert start >= previous_end, f"{s.title} overlaps the session before it"
-            previous_end = end
-            if s.kind in ("break", "lunch"):
-                run = 0
-            else:
-                run += s.minutes
-                assert run <= c.max_block_minutes, (day.day, s.title, run)
-            if s.kind == "teaching":
-                assert s.method is not None
-                assert c.delivery in cur.methods[s.method].delivery
-                for gid in s.goals:
-                    first_seen.setdefault(gid, (day.day, start))
-                    last_seen[gid] = (day.day, start)
-        assert sum(1 for s in day.sessions if s.kind == "lunch") <= 1
-        teaching = sum(s.minutes for s in day.sessions if s.kind == "teaching")
-        if c.delivery == "online":
-            assert teaching <= cur.config.planning.online_day_minutes
-        if day.date is not None:
-            assert c.weekends or dt.date.fromisoformat(day.date).weekday() < 5
-    scheduled = [g.id for g in plan.goals.scheduled]
-    assert sorted(scheduled) == sorted(first_seen)
-    for gid in scheduled:  # the parts of a goal stay on one day
-        assert first_seen[gid][0] == last_seen[gid][0], gid
-    for gid in scheduled:
-        for req in cur.goals[gid].requires:
-            if req in last_seen:
-                assert last_seen[req] < first_seen[gid], f"{req} must come before {gid}"
-            else:  # a prerequisite not taught must not be a selected goal
-                assert req not in scheduled
-    assert not set(scheduled) & {d.id for d in plan.goals.dropped}
-    VALIDATOR.validate(json.loads(plan.to_json()))
+def day_of(plan: Plan, gid: str) -> int:
+    return next(
+        d.day for d in plan.days for s in d.sessions if s.kind == "teaching" and gid in s.goals
+    )
 
 
-# --- selection -----------------------------------------------------------------------------
+def teaching(plan: Plan, gid: str) -> list[Session]:
+    return [s for d in plan.days for s in d.sessions if s.kind == "teaching" and gid in s.goals]
 
 
-def test_required_goals_and_their_prerequisites_are_scheduled() -> None:
+def dropped(plan: Plan) -> dict[str, str]:
+    return {d.id: d.reason for d in plan.goals.dropped}
+
+
+def cb(plan: Plan, code: str) -> list[str]:
+    return [f.message for f in plan.findings if f.code == code]
+
+
+# --- which goals are in, and why ----------------------------------------------------------
+
+
+def test_core_goals_gaps_and_prerequisites_are_in_with_their_reasons() -> None:
     cur = memory_curriculum(
         goals=[
             goal("basics", priority="core"),
@@ -136,18 +182,19 @@ def test_required_goals_and_their_prerequisites_are_scheduled() -> None:
         methods=[method("lecture")],
     )
     needs = make_needs(gaps=gaps(practice="high", nice="high"))
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
-    # core goals rank with high gaps; practice waits for its prerequisite, which
-    # meets no gap itself
-    assert [(g.id, g.required, g.why) for g in plan.goals.scheduled] == [
-        ("basics", True, "core goal"),
-        ("nice", False, "meets a high-priority gap"),  # optional goals are never required
-        ("theory", True, "prerequisite of practice"),
-        ("practice", True, "meets a high-priority gap"),
-    ]
+    plan = planned(needs, cur)
+    assert {(g.id, g.required, g.why) for g in plan.goals.scheduled} == {
+        ("basics", True, "core goal of the curriculum for this audience"),
+        ("nice", False, "meets the high-priority gap nice"),  # optional goals are never core
+        ("theory", False, "prerequisite of practice"),
+        ("practice", False, "meets the high-priority gap practice"),
+    }
+    # the core goal for advanced practitioners is not for this audience; nobody asked
+    # for the unrelated goal
     assert plan.goals.dropped == []
     assert plan.totals.goals_scheduled == 4
+    order = teaching_order(plan)
+    assert order.index("theory") < order.index("practice")
 
 
 def test_selection_flags() -> None:
@@ -157,73 +204,167 @@ def test_selection_flags() -> None:
             goal("b"),
             goal("c", requires=["b"]),
             goal("d", priority="optional"),
+            goal("e", topics=["care"]),
         ],
         methods=[method("lecture")],
     )
-    selected = select_goals(cur.goals, make_needs(gaps=gaps(c="medium", d="low")))
-    assert [(s.goal.id, s.required, s.gap, s.drop_tier) for s in selected] == [
-        ("a", True, None, 3),
-        ("b", False, None, 1),
-        ("c", False, "medium", 1),
-        ("d", False, "low", 0),
+    selected = select_goals(cur.goals, make_needs(gaps=gaps(c="medium", d="low")), ["care"])
+    assert [(s.goal.id, s.required, s.gap, s.why, s.requested) for s in selected] == [
+        ("a", True, None, "core goal", True),
+        ("b", False, None, "prerequisite of c", True),
+        ("c", False, "medium", "meets the medium-priority gap c", True),
+        ("d", False, "low", "meets the low-priority gap d", True),
+        # a goal of a topic an avoidable rule names: a candidate nobody asked for
+        ("e", False, None, "", False),
     ]
 
 
-# --- ordering ------------------------------------------------------------------------------
-
-
-def test_prerequisites_come_before_dependants_whatever_the_priorities() -> None:
+def test_a_high_gap_is_met_not_taught_in_full() -> None:
+    """DESIGN.md 4: a high gap is met by at least one goal of its topic, its entry goal
+    first; the other goals of the topic go when there is no time for them."""
     cur = memory_curriculum(
         goals=[
-            goal("advanced", requires=["intermediate"]),
-            goal("intermediate", requires=["intro"]),
-            goal("intro"),
-            goal("other"),
+            goal("t1", topics=["t"]),
+            goal("t2", topics=["t"], requires=["t1"]),
+            goal("t3", topics=["t"], requires=["t1"]),
         ],
         methods=[method("lecture")],
     )
-    needs = make_needs(gaps=gaps(advanced="high", other="medium", intro="low"))
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
-    # other (medium gap) and intro (low gap) are free; advanced waits for its chain
-    assert teaching_order(plan) == ["other", "intro", "intermediate", "advanced"]
+    two_hours = {"day_start": "09:00", "day_end": "11:00", **NO_LUNCH}
+    plan = planned(make_needs(gaps=gaps(t="high"), constraints=two_hours), cur)
+    assert [g.id for g in plan.goals.scheduled] == ["t1"]
+    assert sorted(dropped(plan)) == ["t2", "t3"]
+    for d in plan.goals.dropped:
+        assert d.minutes == 60
+        assert d.lost_to == ["t1"]
+        assert d.reason.startswith("would need at least 60 minutes; ")
+    assert sorted(cb(plan, "CB308")) == [
+        f"goal 't2' not in the plan: {dropped(plan)['t2']}",
+        f"goal 't3' not in the plan: {dropped(plan)['t3']}",
+    ]
+    # with time for all three, all three are taught, the entry goal first
+    four_hours = {"day_start": "09:00", "day_end": "13:00", **NO_LUNCH}
+    plan = planned(make_needs(gaps=gaps(t="high"), constraints=four_hours), cur)
+    assert teaching_order(plan)[0] == "t1"
+    assert sorted(g.id for g in plan.goals.scheduled) == ["t1", "t2", "t3"]
 
 
-def test_order_by_gap_priority_then_goal_priority_then_curriculum_order() -> None:
-    """Core goals rank with high gaps (planner/order.py), then goal priority and
-    curriculum order break ties."""
-    cur = memory_curriculum(
-        goals=[
-            goal("low-gap"),
-            goal("core-no-gap", priority="core"),
-            goal("medium-gap"),
-            goal("high-gap-optional", priority="optional"),
-            goal("high-gap"),
-            goal("high-gap-core", priority="core"),
-        ],
-        methods=[method("lecture")],
-    )
+BUDGET_GOALS = [goal("req"), goal("med"), goal("low"), goal("low2", minutes=30)]
+SHORT_DAY = {"day_start": "09:00", "max_block_minutes": 60, "break_minutes": 15, **NO_LUNCH}
+
+
+def test_short_of_time_a_medium_gap_wins_over_low_gaps() -> None:
+    cur = memory_curriculum(goals=BUDGET_GOALS, methods=[method("lecture")])
     needs = make_needs(
-        gaps=gaps(
-            **{
-                "low-gap": "low",
-                "medium-gap": "medium",
-                "high-gap-optional": "high",
-                "high-gap": "high",
-                "high-gap-core": "high",
-            }
-        ),
-        constraints={"days": 2},
+        gaps=gaps(req="high", med="medium", low="low", low2="low"),
+        constraints={**SHORT_DAY, "day_end": "11:30"},
     )
-    plan = build_plan(needs, cur)
-    assert teaching_order(plan) == [
-        "core-no-gap",
-        "high-gap-core",
-        "high-gap",
-        "high-gap-optional",
-        "medium-gap",
-        "low-gap",
+    plan = planned(needs, cur)
+    assert sorted(g.id for g in plan.goals.scheduled) == ["med", "req"]
+    assert [(d.id, d.minutes, sorted(d.lost_to)) for d in plan.goals.dropped] == [
+        ("low", 60, ["med", "req"]),
+        ("low2", 30, ["med", "req"]),
     ]
+    for d in plan.goals.dropped:
+        assert d.reason.startswith(f"would need at least {d.minutes} minutes; "), d.reason
+    assert [(f.code, f.severity) for f in plan.findings if f.code == "CB308"] == [
+        ("CB308", "warning"),
+        ("CB308", "warning"),
+    ]
+    assert plan.totals.goals_dropped == 2
+
+
+def test_shorter_of_time_the_medium_gap_goes_too() -> None:
+    cur = memory_curriculum(goals=BUDGET_GOALS, methods=[method("lecture")])
+    needs = make_needs(
+        gaps=gaps(req="high", med="medium", low="low", low2="low"),
+        constraints={**SHORT_DAY, "day_end": "10:30"},
+    )
+    plan = planned(needs, cur)
+    assert [g.id for g in plan.goals.scheduled] == ["req"]
+    assert sorted(dropped(plan)) == ["low", "low2", "med"]
+    assert all(d.lost_to == ["req"] for d in plan.goals.dropped)
+
+
+def test_medium_and_low_gaps_are_in_when_they_fit() -> None:
+    cur = memory_curriculum(goals=BUDGET_GOALS, methods=[method("lecture")])
+    needs = make_needs(
+        gaps=gaps(req="high", med="medium", low="low", low2="low"),
+        constraints={**SHORT_DAY, "day_end": "13:15"},  # 60 + 60 + 60 + 30 and 3 breaks
+    )
+    plan = planned(needs, cur)
+    assert sorted(g.id for g in plan.goals.scheduled) == ["low", "low2", "med", "req"]
+    assert plan.goals.dropped == []
+    assert cb(plan, "CB308") == []
+
+
+def test_optional_goals_come_after_recommended_goals_of_the_same_priority() -> None:
+    cur = memory_curriculum(
+        goals=[
+            goal("req"),
+            goal("opt", priority="optional"),
+            goal("rec"),
+            goal("after-rec", requires=["rec"]),
+        ],
+        methods=[method("lecture")],
+    )
+    # room for two goals: the high gap's goal and the recommended medium goal
+    needs = make_needs(
+        gaps=gaps(req="high", opt="medium", rec="medium"),
+        constraints={**SHORT_DAY, "day_end": "11:30"},
+    )
+    plan = planned(needs, cur)
+    assert sorted(g.id for g in plan.goals.scheduled) == ["rec", "req"]
+    assert sorted(dropped(plan)) == ["opt"]
+    # an optional goal of a high gap is taught: the gap must be met
+    needs = make_needs(
+        gaps=gaps(req="high", opt="high", rec="medium", **{"after-rec": "medium"}),
+        constraints={**SHORT_DAY, "day_end": "11:30"},
+    )
+    plan = planned(needs, cur)
+    assert sorted(g.id for g in plan.goals.scheduled) == ["opt", "req"]
+    assert sorted(dropped(plan)) == ["after-rec", "rec"]
+
+
+def test_a_goal_is_shortened_only_when_the_request_cannot_be_met_otherwise() -> None:
+    cur = memory_curriculum(
+        goals=[
+            goal("a", priority="core", minutes={"min": 30, "default": 60}),
+            goal("b", priority="core"),
+            goal("c", minutes=30),
+        ],
+        methods=[method("lecture")],
+    )
+    frame = {**SHORT_DAY, "max_block_minutes": 90}
+    # 90 minutes: the two core goals fit only with a shortened to its minimum
+    plan = planned(
+        make_needs(gaps=gaps(c="medium"), constraints={**frame, "day_end": "10:30"}), cur
+    )
+    a = scheduled_goal(plan, "a")
+    assert (a.minutes, a.default_minutes) == (30, 60)
+    assert cb(plan, "CB315") == ["goal 'a' is taught in 30 of its 60 minutes to fit the programme"]
+    assert sorted(dropped(plan)) == ["c"]
+    # 150 minutes: both core goals in full; a medium goal is no reason to shorten one
+    # (shortening a by 30 minutes would make room for c)
+    plan = planned(
+        make_needs(gaps=gaps(c="medium"), constraints={**frame, "day_end": "11:30"}), cur
+    )
+    assert scheduled_goal(plan, "a").minutes == 60
+    assert cb(plan, "CB315") == []
+    assert sorted(dropped(plan)) == ["c"]
+
+
+def test_goal_minutes_are_clamped_to_the_method_range() -> None:
+    cur = memory_curriculum(
+        goals=[goal("tiny", minutes=5), goal("huge", minutes=400)],
+        methods=[method("workshop", minutes={"min": 30, "max": 90})],
+    )
+    plan = planned(make_needs(gaps=gaps(tiny="high", huge="high")), cur)
+    assert {(g.id, g.minutes) for g in plan.goals.scheduled} == {("tiny", 30), ("huge", 90)}
+    # both scheduled despite fit-duration's -1: it only scores
+    for gid in ("tiny", "huge"):
+        [s] = teaching(plan, gid)
+        assert [(r.rule, r.effect) for r in s.rationale] == [("fit-duration", "score -1")]
 
 
 def test_a_prerequisite_cycle_is_an_error_that_prints_the_cycle() -> None:
@@ -244,55 +385,310 @@ def test_a_prerequisite_cycle_is_an_error_that_prints_the_cycle() -> None:
     ]
 
 
-# --- scheduling ----------------------------------------------------------------------------
+def test_a_goal_without_eligible_method_is_dropped_with_its_dependants() -> None:
+    cur = memory_curriculum(
+        goals=[goal("base", domain="skills"), goal("next", requires=["base"]), goal("fine")],
+        methods=[method("lecture", domains=["knowledge"])],
+    )
+    plan = planned(make_needs(gaps=gaps(next="medium", fine="medium")), cur)
+    assert [g.id for g in plan.goals.scheduled] == ["fine"]
+    assert sorted(dropped(plan)) == ["base", "next"]
+    assert "base" in dropped(plan)["next"]  # the dependant names the prerequisite it lacks
+    [cb303] = [f for f in plan.findings if f.code == "CB303"]
+    assert cb303.severity == "warning"  # CB3xx are warnings by default (README)
+    assert "'base'" in cb303.message
+    # CB303 names the rules that excluded each candidate (its documentation), so the
+    # coordinator sees why without running explain
+    assert "fit-domain" in cb303.message + dropped(plan)["base"], (cb303.message, dropped(plan))
+
+
+def test_a_core_goal_without_eligible_method_is_infeasible() -> None:
+    cur = memory_curriculum(
+        goals=[goal("base", domain="skills", priority="core"), goal("fine")],
+        methods=[method("lecture", domains=["knowledge"])],
+    )
+    with pytest.raises(InfeasiblePlan) as info:
+        build_plan(make_needs(gaps=gaps(fine="medium")), cur)
+    assert info.value.message.startswith("core goal 'base' cannot be taught: ")
+    assert [f.code for f in info.value.findings] == ["CB303"]
+
+
+def test_a_high_gap_no_goal_can_meet_is_infeasible() -> None:
+    cur = memory_curriculum(
+        goals=[goal("base", domain="skills"), goal("fine")],
+        methods=[method("lecture", domains=["knowledge"])],
+    )
+    with pytest.raises(InfeasiblePlan) as info:
+        build_plan(make_needs(gaps=gaps(base="high")), cur)
+    [finding] = info.value.findings
+    assert finding.code == "CB313"
+    assert "the high-priority gap base cannot be met" in finding.message
+
+
+# --- methods ------------------------------------------------------------------------------
+
+SCORED = [
+    rule(
+        "practise-skills",
+        {"score": 3},
+        {
+            "all": [
+                {"fact": "goal.domain", "eq": "skills"},
+                {"fact": "method.learning_type", "eq": "practice"},
+            ]
+        },
+        source="Alignment",
+    ),
+    rule(
+        "discuss-skills",
+        {"score": 1},
+        {
+            "all": [
+                {"fact": "goal.domain", "eq": "skills"},
+                {"fact": "method.learning_type", "eq": "discussion"},
+            ]
+        },
+    ),
+]
+
+
+def test_the_highest_scoring_eligible_method_wins_and_the_reason_says_what_it_beat() -> None:
+    cur = memory_curriculum(
+        goals=[goal("do", domain="skills", bloom="apply")],
+        methods=[
+            method("lecture"),
+            method("debate", learning_type="discussion"),
+            method("role-play", learning_type="practice"),
+        ],
+        rules=SCORED,
+    )
+    plan = planned(make_needs(gaps=gaps(do="high")), cur)
+    g = scheduled_goal(plan, "do")
+    assert g.method == "role-play"
+    assert g.reason == "role-play fits best under the rules (score 3), ahead of debate (1)"
+    assert [(a.method, a.score) for a in g.alternatives] == [("debate", 1), ("lecture", 0)]
+    assert not g.tie and plan.solver.ties == []
+    [s] = teaching(plan, "do")
+    assert [(r.rule, r.effect, r.source) for r in s.rationale] == [
+        ("practise-skills", "score +3", "Alignment")
+    ]
+
+
+def test_a_tie_goes_to_the_method_first_in_the_catalogue_and_is_reported() -> None:
+    cur = memory_curriculum(
+        goals=[goal("a")],
+        methods=[method("zeta"), method("alpha")],  # catalogue order, not id order
+    )
+    plan = planned(make_needs(gaps=gaps(a="high")), cur)
+    g = scheduled_goal(plan, "a")
+    assert g.method == "zeta"
+    assert g.tie is True
+    assert plan.solver.ties == ["a"]
+    assert g.reason == (
+        "zeta and alpha fit equally well under the rules (score 0); zeta comes first in "
+        "the catalogue"
+    )
+
+
+def test_an_avoidable_warning_is_avoided_by_the_choice_of_method() -> None:
+    """A skills goal gets a practice method rather than a higher-scoring discussion
+    method when otherwise the programme would have no practice at all."""
+    cur = memory_curriculum(
+        goals=[goal("know"), goal("do", domain="skills", bloom="apply")],
+        methods=[
+            method("lecture", domains=["knowledge"]),
+            method("debate", learning_type="discussion", domains=["skills"]),
+            method("role-play", learning_type="practice", domains=["skills"]),
+        ],
+        rules=[
+            rule(
+                "debate-skills",
+                {"score": 4},
+                {
+                    "all": [
+                        {"fact": "goal.domain", "eq": "skills"},
+                        {"fact": "method.id", "eq": "debate"},
+                    ]
+                },
+            ),
+            rule(
+                "role-play-skills",
+                {"score": 2},
+                {
+                    "all": [
+                        {"fact": "goal.domain", "eq": "skills"},
+                        {"fact": "method.id", "eq": "role-play"},
+                    ]
+                },
+            ),
+            SKILLS_WITHOUT_PRACTICE,
+        ],
+    )
+    plan = planned(make_needs(gaps=gaps(know="high", do="high")), cur)
+    g = scheduled_goal(plan, "do")
+    assert g.method == "role-play"
+    assert g.reason == (
+        "debate scores higher (4 against 2), but role-play (practice) lets the programme "
+        "avoid: Skills need practice (skills-without-practice)"
+    )
+    assert [f for f in plan.findings if f.rule == "skills-without-practice"] == []
+
+
+def test_an_unavoidable_warning_says_why() -> None:
+    cur = memory_curriculum(
+        goals=[goal("do", domain="skills", bloom="apply")],
+        methods=[
+            method("debate", learning_type="discussion"),
+            method("role-play", learning_type="practice", participants={"min": 2, "max": 10}),
+        ],
+        rules=[SKILLS_WITHOUT_PRACTICE],
+    )
+    plan = planned(make_needs(gaps=gaps(do="high"), audience={"participants": 40}), cur)
+    assert scheduled_goal(plan, "do").method == "debate"
+    [f] = [f for f in plan.findings if f.rule == "skills-without-practice"]
+    assert f.code == "CB310"
+    assert f.message.startswith("skills goals but no practice session (not avoidable: ")
+    assert f.message.endswith(")")
+
+
+def test_a_goal_is_taken_in_to_avoid_a_warning_and_says_so() -> None:
+    cur = memory_curriculum(
+        goals=[goal("hard", sensitive=True), goal("care", topics=["self-care"])],
+        methods=[method("lecture")],
+        rules=[WITHOUT_SELF_CARE, DEBRIEF],
+    )
+    plan = planned(make_needs(gaps=gaps(hard="high")), cur)
+    assert scheduled_goal(plan, "care").why == (
+        "taken in so that the programme avoids: Distressing material goes with self-care "
+        "(sensitive-without-self-care)"
+    )
+    assert [f for f in plan.findings if f.rule == "sensitive-without-self-care"] == []
+    assert plan.goals.dropped == []  # care was not asked for: not dropped when left out
+
+
+def test_no_goal_is_taken_in_for_nothing() -> None:
+    """Without distressing material the self-care goal avoids nothing: it stays out,
+    however well its method scores."""
+    cur = memory_curriculum(
+        goals=[goal("plain"), goal("care", topics=["self-care"])],
+        methods=[method("lecture"), method("circle", learning_type="discussion")],
+        rules=[
+            WITHOUT_SELF_CARE,
+            rule("circle-for-care", {"score": 5}, {"fact": "goal.id", "eq": "care"}),
+        ],
+    )
+    plan = planned(make_needs(gaps=gaps(plain="high")), cur)
+    assert [g.id for g in plan.goals.scheduled] == ["plain"]
+
+
+def test_equal_scores_of_different_learning_types_are_explained_truthfully() -> None:
+    """When the solver picks a method of the same score but another learning type (for
+    balance or to avoid a warning), the reason never claims the other scores higher."""
+    cur = memory_curriculum(
+        goals=[goal("a"), goal("b")],
+        methods=[method("lecture"), method("debate", learning_type="discussion")],
+    )
+    plan = planned(make_needs(gaps=gaps(a="high", b="high")), cur)
+    for g in plan.goals.scheduled:
+        assert "scores higher (0 against 0)" not in g.reason, g.reason
+
+
+def test_a_lower_scoring_method_is_explained_by_what_it_really_avoids() -> None:
+    """A case study (score 2) would need a debrief the short day has no room for, so
+    the lecture (score 1) teaches the goal. The reason may not credit the lecture with
+    avoiding a warning that the programme avoids with the case study just as well."""
+    cur = memory_curriculum(
+        goals=[goal("cases")],
+        methods=[method("lecture"), method("case-study", learning_type="inquiry")],
+        rules=[
+            DEBRIEF,
+            rule("prefer-cases", {"score": 1}, {"fact": "method.id", "eq": "case-study"}),
+            rule("prefer-any", {"score": 1}, {"fact": "goal.id", "eq": "cases"}),
+            rule(
+                "unmet-gap",
+                {"warn": "a gap is not met", "avoid": True},
+                {"fact": "programme.unmet_gaps", "exists": True},
+                scope="programme",
+                description="Every gap is met.",
+            ),
+        ],
+        config={"planning": {"case_material_methods": ["case-study"]}},
+    )
+    needs = make_needs(
+        gaps=gaps(cases="high"),
+        context={"sensitive_case_material": True},
+        constraints={"day_start": "09:00", "day_end": "10:10", **NO_LUNCH},
+    )
+    plan = planned(needs, cur)
+    g = scheduled_goal(plan, "cases")
+    assert g.method == "lecture"
+    assert g.reason.startswith("case-study scores higher (2 against 1)"), g.reason
+    assert "unmet-gap" not in g.reason, g.reason
+
+
+def test_the_method_fits_the_delivery_mode() -> None:
+    cur = memory_curriculum(
+        goals=[goal("a"), goal("b", domain="skills", bloom="apply"), goal("c")],
+        methods=[
+            method("classroom", delivery=["in-person"]),
+            method("webinar", delivery=["online"]),
+            method("breakouts", learning_type="practice", delivery=["online", "hybrid"]),
+        ],
+    )
+    for delivery, allowed in [
+        ("in-person", {"classroom"}),
+        ("online", {"webinar", "breakouts"}),
+        ("hybrid", {"breakouts"}),
+    ]:
+        needs = make_needs(
+            gaps=gaps(a="high", b="high", c="high"), constraints={"delivery": delivery}
+        )
+        plan = planned(needs, cur)
+        assert {g.method for g in plan.goals.scheduled} <= allowed, delivery
+        assert len(plan.goals.scheduled) == 3
+        assert {d.delivery for d in plan.days} == {delivery}
+
+
+# --- sessions -----------------------------------------------------------------------------
 
 
 def test_a_morning_of_sessions_with_breaks_and_no_lunch() -> None:
     cur = memory_curriculum(goals=[goal(f"g{i}") for i in range(1, 4)], methods=[method("lecture")])
-    needs = make_needs(gaps=gaps(g1="high", g2="high", g3="high"))
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
-    # the day ends at the midpoint (12:30), before lunch is due
-    assert sessions(plan) == [
-        ("09:00", "10:00", "teaching", ["g1"]),
-        ("10:00", "10:15", "break", []),
-        ("10:15", "11:15", "teaching", ["g2"]),
-        ("11:15", "11:30", "break", []),
-        ("11:30", "12:30", "teaching", ["g3"]),
+    plan = planned(make_needs(gaps=gaps(g1="high", g2="high", g3="high")), cur)
+    # three hours of teaching end before lunch is due: no lunch
+    assert [(s[0], s[1], s[2]) for s in sessions(plan)] == [
+        ("09:00", "10:00", "teaching"),
+        ("10:00", "10:15", "break"),
+        ("10:15", "11:15", "teaching"),
+        ("11:15", "11:30", "break"),
+        ("11:30", "12:30", "teaching"),
     ]
     assert plan.totals.teaching_minutes == 180
     assert plan.totals.sessions == 3
-    assert [s.title for s in plan.days[0].sessions] == [
-        "Goal g1",
-        "Break",
-        "Goal g2",
-        "Break",
-        "Goal g3",
-    ]
+    assert sorted(teaching_order(plan)) == ["g1", "g2", "g3"]
 
 
-def test_lunch_comes_before_a_session_that_would_end_over_an_hour_past_midday() -> None:
-    """schedule.py: lunch comes "once the cursor is within an hour of the midpoint
-    and the next unit would run more than an hour past it". Midpoint here is 12:30;
-    at 12:30 the next session (after its break) would run until 13:45."""
+def test_equal_goals_keep_curriculum_order() -> None:
+    """DESIGN.md 4: ties go by catalogue order. Goals the objective cannot tell apart
+    are taught in curriculum order, not in an order the solver happened to find."""
     cur = memory_curriculum(goals=[goal(f"g{i}") for i in range(1, 6)], methods=[method("lecture")])
-    needs = make_needs(gaps=gaps(g1="high", g2="high", g3="high", g4="high", g5="high"))
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
-    assert sessions(plan) == [
-        ("09:00", "10:00", "teaching", ["g1"]),
-        ("10:00", "10:15", "break", []),
-        ("10:15", "11:15", "teaching", ["g2"]),
-        ("11:15", "11:30", "break", []),
-        ("11:30", "12:30", "teaching", ["g3"]),
-        ("12:30", "13:30", "lunch", []),
-        ("13:30", "14:30", "teaching", ["g4"]),
-        ("14:30", "14:45", "break", []),
-        ("14:45", "15:45", "teaching", ["g5"]),
-    ]
+    plan = planned(make_needs(gaps=gaps(**{f"g{i}": "high" for i in range(1, 6)})), cur)
+    assert teaching_order(plan) == ["g1", "g2", "g3", "g4", "g5"]
 
 
-def test_lunch_before_a_session_that_would_run_past_the_window() -> None:
+def test_lunch_comes_between_two_blocks_near_the_middle_of_the_day() -> None:
+    cur = memory_curriculum(goals=[goal(f"g{i}") for i in range(1, 6)], methods=[method("lecture")])
+    plan = planned(make_needs(gaps=gaps(**{f"g{i}": "high" for i in range(1, 6)})), cur)
+    day = plan.days[0].sessions
+    [i] = [i for i, s in enumerate(day) if s.kind == "lunch"]
+    assert (day[i - 1].kind, day[i + 1].kind) == ("teaching", "teaching")
+    # 09:00-17:00 with an hour's lunch: centred it would start at 12:30
+    assert 11 * 60 + 30 <= minutes(day[i].start) <= 13 * 60 + 30
+    assert day[i].minutes == 60
+    assert kinds(plan).count("teaching") == 5
+
+
+def test_lunch_in_a_shifted_day_keeps_to_its_window() -> None:
     cur = memory_curriculum(
         goals=[goal("a", minutes=90), goal("b", minutes=90), goal("c", minutes=90), goal("d")],
         methods=[method("lecture")],
@@ -301,23 +697,25 @@ def test_lunch_before_a_session_that_would_run_past_the_window() -> None:
         gaps=gaps(a="high", b="high", c="high", d="high"),
         constraints={"day_start": "08:00", "day_end": "16:00", "lunch_minutes": 45},
     )
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
-    lunch = [s for s in plan.days[0].sessions if s.kind == "lunch"]
-    # midpoint 11:37; at 11:15 the next 90 minutes would end at 12:45, past 12:37
-    assert [(s.start, s.end, s.title) for s in lunch] == [("11:15", "12:00", "Lunch")]
-    assert sessions(plan) == [
-        ("08:00", "09:30", "teaching", ["a"]),
-        ("09:30", "09:45", "break", []),
-        ("09:45", "11:15", "teaching", ["b"]),
-        ("11:15", "12:00", "lunch", []),
-        ("12:00", "13:30", "teaching", ["c"]),
-        ("13:30", "13:45", "break", []),
-        ("13:45", "14:45", "teaching", ["d"]),
-    ]
+    plan = planned(needs, cur)
+    [lunch] = [s for s in plan.days[0].sessions if s.kind == "lunch"]
+    # centred, a 45-minute lunch would start at 11:37; it starts within the hour around
+    assert 10 * 60 + 37 <= minutes(lunch.start) <= 12 * 60 + 37
+    assert lunch.minutes == 45
 
 
-def test_no_run_of_sessions_exceeds_max_block_and_long_goals_are_split() -> None:
+def test_days_shorter_than_five_hours_have_no_lunch() -> None:
+    cur = memory_curriculum(goals=[goal(f"g{i}") for i in range(1, 5)], methods=[method("lecture")])
+    needs = make_needs(
+        gaps=gaps(g1="high", g2="high", g3="high", g4="high"),
+        constraints={"day_start": "09:00", "day_end": "13:55", "lunch_minutes": 60},
+    )
+    plan = planned(needs, cur)
+    assert "lunch" not in kinds(plan)
+    assert kinds(plan).count("teaching") == 4
+
+
+def test_a_goal_longer_than_a_block_is_split_into_consecutive_blocks() -> None:
     cur = memory_curriculum(
         goals=[goal("long", minutes=150), goal("short", minutes=30)], methods=[method("lecture")]
     )
@@ -325,17 +723,46 @@ def test_no_run_of_sessions_exceeds_max_block_and_long_goals_are_split() -> None
         gaps=gaps(long="high", short="high"),
         constraints={"max_block_minutes": 60, "break_minutes": 10},
     )
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
-    assert [(s.start, s.end, s.kind, s.title, s.part, s.parts) for s in plan.days[0].sessions] == [
-        ("09:00", "09:50", "teaching", "Goal long (part 1 of 3)", 1, 3),
-        ("09:50", "10:00", "break", "Break", None, None),
-        ("10:00", "10:50", "teaching", "Goal long (part 2 of 3)", 2, 3),
-        ("10:50", "11:00", "break", "Break", None, None),
-        ("11:00", "11:50", "teaching", "Goal long (part 3 of 3)", 3, 3),
-        ("11:50", "12:00", "break", "Break", None, None),
-        ("12:00", "12:30", "teaching", "Goal short", None, None),
+    plan = planned(needs, cur)
+    parts = teaching(plan, "long")
+    assert [(s.minutes, s.title, s.part, s.parts) for s in parts] == [
+        (50, "Goal long (part 1 of 3)", 1, 3),
+        (50, "Goal long (part 2 of 3)", 2, 3),
+        (50, "Goal long (part 3 of 3)", 3, 3),
     ]
+    day = plan.days[0].sessions
+    i = day.index(parts[0])
+    # consecutive: only a pause (a break, or lunch) between one part and the next
+    kinds = [s.kind for s in day[i : i + 5]]
+    assert kinds[0::2] == ["teaching"] * 3
+    assert all(k in ("break", "lunch") for k in kinds[1::2]), kinds
+    assert [(s.minutes, s.part) for s in teaching(plan, "short")] == [(30, None)]
+
+
+def test_a_goal_in_three_parts_may_have_lunch_between_two_of_them() -> None:
+    """200 minutes in blocks of at most 90: two parts before lunch (08:30-11:00) and
+    one after it (11:30-12:35) fit the day 08:30-14:30 with lunch in its window."""
+    cur = memory_curriculum(goals=[goal("long", minutes=200)], methods=[method("lecture")])
+    needs = make_needs(
+        gaps=gaps(long="high"),
+        constraints={"day_start": "08:30", "day_end": "14:30", "lunch_minutes": 30},
+    )
+    plan = planned(needs, cur)
+    assert [s.minutes for s in teaching(plan, "long")] == [70, 65, 65]
+    assert kinds(plan).count("lunch") == 1
+
+
+def test_a_goal_is_not_dropped_for_the_length_its_methods_cap() -> None:
+    """No method teaches more than 180 minutes: the goal of 200 is taught in 180 (the
+    most any method allows), not left out as if it had been shortened to fit."""
+    cur = memory_curriculum(
+        goals=[goal("a", priority="core"), goal("long", minutes=200)],
+        methods=[method("lecture", minutes={"min": 30, "max": 180})],
+    )
+    needs = make_needs(gaps=gaps(long="medium"), constraints={"days": 2})
+    plan = planned(needs, cur)
+    assert scheduled_goal(plan, "long").minutes == 180
+    assert plan.goals.dropped == []
 
 
 def test_the_parts_of_a_goal_stay_on_one_day() -> None:
@@ -346,67 +773,21 @@ def test_the_parts_of_a_goal_stay_on_one_day() -> None:
             "days": 2,
             "day_start": "09:00",
             "day_end": "12:00",
-            "lunch_minutes": 0,
             "max_block_minutes": 60,
+            **NO_LUNCH,
         },
     )
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
-    # part 1 of b would fit on day 1, part 2 would not: both go to day 2
-    assert sessions(plan, 1) == [("09:00", "10:00", "teaching", ["a"])]
-    assert sessions(plan, 2) == [
-        ("09:00", "10:00", "teaching", ["b"]),
-        ("10:00", "10:15", "break", []),
-        ("10:15", "11:15", "teaching", ["b"]),
+    plan = planned(needs, cur)
+    # a and both parts of b do not fit one day (210 minutes with breaks): b's two
+    # parts share a day, a has the other
+    parts = teaching(plan, "b")
+    assert [s.part for s in parts] == [1, 2]
+    b_day = day_of(plan, "b")
+    assert [s.goals for s in plan.days[b_day - 1].sessions if s.kind == "teaching"] == [
+        ["b"],
+        ["b"],
     ]
-
-
-def test_a_later_goal_fills_the_rest_of_a_day() -> None:
-    cur = memory_curriculum(
-        goals=[goal("a"), goal("b", minutes=90), goal("c", minutes=30)],
-        methods=[method("lecture")],
-    )
-    two_short_days = {"days": 2, "day_start": "09:00", "day_end": "11:00", "lunch_minutes": 0}
-    needs = make_needs(gaps=gaps(a="high", b="high", c="medium"), constraints=two_short_days)
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
-    assert sessions(plan, 1) == [
-        ("09:00", "10:00", "teaching", ["a"]),
-        ("10:00", "10:30", "teaching", ["c"]),
-    ]
-    assert sessions(plan, 2) == [("09:00", "10:30", "teaching", ["b"])]
-    assert plan.goals.dropped == []
-
-
-def test_a_later_goal_never_jumps_ahead_of_its_prerequisite() -> None:
-    cur = memory_curriculum(
-        goals=[goal("a"), goal("b", minutes=90), goal("c", minutes=30, requires=["b"])],
-        methods=[method("lecture")],
-    )
-    needs = make_needs(
-        gaps=gaps(a="high", b="high", c="high"),
-        constraints={"days": 3, "day_start": "09:00", "day_end": "11:00", "lunch_minutes": 0},
-    )
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
-    assert [sessions(plan, d) for d in (1, 2, 3)] == [
-        [("09:00", "10:00", "teaching", ["a"])],
-        [("09:00", "10:30", "teaching", ["b"])],
-        [("09:00", "09:30", "teaching", ["c"])],
-    ]
-
-
-def test_goal_minutes_are_clamped_to_the_method_range() -> None:
-    cur = memory_curriculum(
-        goals=[goal("tiny", minutes=5), goal("huge", minutes=400)],
-        methods=[method("workshop", minutes={"min": 30, "max": 90})],
-    )
-    needs = make_needs(gaps=gaps(tiny="high", huge="high"))
-    plan = build_plan(needs, cur)
-    assert [(g.id, g.minutes) for g in plan.goals.scheduled] == [("tiny", 30), ("huge", 90)]
-    # both scheduled despite fit-duration's -1: it only scores
-    assert [r.rule for r in plan.days[0].sessions[0].rationale] == ["fit-duration"]
-    assert plan.days[0].sessions[0].rationale[0].effect == "score -1"
+    assert day_of(plan, "a") != b_day
 
 
 def test_sessions_never_split_across_days() -> None:
@@ -415,103 +796,92 @@ def test_sessions_never_split_across_days() -> None:
     )
     needs = make_needs(
         gaps=gaps(a="high", b="high"),
-        constraints={"days": 2, "day_start": "09:00", "day_end": "11:00", "lunch_minutes": 0},
+        constraints={"days": 2, "day_start": "09:00", "day_end": "11:00", **NO_LUNCH},
     )
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
-    assert sessions(plan, 1) == [("09:00", "10:30", "teaching", ["a"])]
-    assert sessions(plan, 2) == [("09:00", "10:30", "teaching", ["b"])]
+    plan = planned(needs, cur)
+    assert sorted([sessions(plan, 1), sessions(plan, 2)]) == [
+        [("09:00", "10:30", "teaching", ["a"])],
+        [("09:00", "10:30", "teaching", ["b"])],
+    ]
 
 
-def test_delivery_mode_is_respected_by_every_chosen_method() -> None:
+def test_a_short_goal_fills_the_rest_of_a_block() -> None:
     cur = memory_curriculum(
-        goals=[goal("a"), goal("b", domain="skills", bloom="apply"), goal("c")],
-        methods=[
-            method("classroom", delivery=["in-person"]),
-            method("webinar", delivery=["online"]),
-            method("breakouts", learning_type="practice", delivery=["online", "hybrid"]),
+        goals=[goal("a"), goal("b", minutes=90), goal("c", minutes=30)],
+        methods=[method("lecture")],
+    )
+    two_short_days = {"days": 2, "day_start": "09:00", "day_end": "11:00", **NO_LUNCH}
+    plan = planned(
+        make_needs(gaps=gaps(a="high", b="high", c="medium"), constraints=two_short_days), cur
+    )
+    assert plan.goals.dropped == []
+    assert day_of(plan, "a") == day_of(plan, "c") != day_of(plan, "b")
+
+
+def test_a_goal_never_goes_ahead_of_its_prerequisite() -> None:
+    cur = memory_curriculum(
+        goals=[goal("a"), goal("b", minutes=90), goal("c", minutes=30, requires=["b"])],
+        methods=[method("lecture")],
+    )
+    needs = make_needs(
+        gaps=gaps(a="high", b="high", c="high"),
+        constraints={"days": 3, "day_start": "09:00", "day_end": "11:00", **NO_LUNCH},
+    )
+    plan = planned(needs, cur)
+    assert day_of(plan, "b") < day_of(plan, "c")
+
+
+def test_a_prerequisite_may_come_earlier_in_the_same_block() -> None:
+    cur = memory_curriculum(
+        goals=[goal("intro", minutes=30), goal("more", minutes=30, requires=["intro"])],
+        methods=[method("lecture")],
+    )
+    needs = make_needs(
+        gaps=gaps(more="high"), constraints={"day_start": "09:00", "day_end": "10:00", **NO_LUNCH}
+    )
+    plan = planned(needs, cur)
+    assert sessions(plan) == [
+        ("09:00", "09:30", "teaching", ["intro"]),
+        ("09:30", "10:00", "teaching", ["more"]),
+    ]
+
+
+def test_pedagogy_orders_the_programme() -> None:
+    """Lower Bloom levels first within a topic; self-care before distressing material."""
+    cur = memory_curriculum(
+        goals=[
+            goal("t-apply", topics=["t"], bloom="apply"),
+            goal("t-understand", topics=["t"]),
+            goal("care", topics=["care"]),
+            goal("hard", sensitive=True),
         ],
-        rules=[rule("practise-skills", {"score": 2}, {"fact": "goal.domain", "eq": "skills"})],
+        methods=[method("lecture")],
+        rules=[DEBRIEF],
+        config={"planning": {"before_sensitive_topics": ["care"]}},
     )
-    for delivery, expected in [
-        ("in-person", ["classroom", "classroom", "classroom"]),
-        ("online", ["webinar", "webinar", "webinar"]),
-        ("hybrid", ["breakouts", "breakouts", "breakouts"]),
-    ]:
-        needs = make_needs(
-            gaps=gaps(a="high", b="high", c="high"), constraints={"delivery": delivery}
-        )
-        plan = build_plan(needs, cur)
-        check_invariants(plan, needs, cur)
-        assert [g.method for g in plan.goals.scheduled] == expected, delivery
-        assert {d.delivery for d in plan.days} == {delivery}
-
-
-def test_a_goal_without_eligible_method_is_dropped_with_its_dependants() -> None:
-    cur = memory_curriculum(
-        goals=[goal("base", domain="skills"), goal("next", requires=["base"]), goal("fine")],
-        methods=[method("lecture", domains=["knowledge"])],
+    plan = planned(
+        make_needs(gaps=gaps(t="high", hard="high", care="medium"), constraints={"days": 2}), cur
     )
-    needs = make_needs(gaps=gaps(next="high", fine="medium"))
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
-    assert [g.id for g in plan.goals.scheduled] == ["fine"]
-    assert [(d.id, d.reason) for d in plan.goals.dropped] == [
-        ("base", "no eligible method: lecture excluded by fit-domain"),
-        ("next", "a prerequisite has no eligible method (base)"),
-    ]
-    cb303 = [(f.severity, f.message) for f in plan.findings if f.code == "CB303"]
-    assert cb303 == [
-        (
-            "error",
-            "goal 'base' has no eligible method: no eligible method: lecture excluded by "
-            "fit-domain",
-        )
-    ]
+    order = teaching_order(plan)
+    assert order.index("t-understand") < order.index("t-apply")
+    assert order.index("care") < order.index("hard")
 
 
-def test_weekends_are_skipped() -> None:
-    cur = memory_curriculum(goals=[goal("a")], methods=[method("lecture")])
-    friday = "2027-03-19"
-    plan = build_plan(
-        make_needs(gaps=gaps(a="high"), constraints={"days": 3, "start_date": friday}), cur
-    )
-    assert [d.date for d in plan.days] == ["2027-03-19", "2027-03-22", "2027-03-23"]
-    plan = build_plan(
-        make_needs(
-            gaps=gaps(a="high"), constraints={"days": 3, "start_date": friday, "weekends": True}
-        ),
-        cur,
-    )
-    assert [d.date for d in plan.days] == ["2027-03-19", "2027-03-20", "2027-03-21"]
-    saturday = "2027-03-20"
-    plan = build_plan(
-        make_needs(gaps=gaps(a="high"), constraints={"days": 2, "start_date": saturday}), cur
-    )
-    assert [d.date for d in plan.days] == ["2027-03-22", "2027-03-23"]
-
-
-def test_without_start_date_days_have_no_date() -> None:
-    cur = memory_curriculum(goals=[goal("a")], methods=[method("lecture")])
-    plan = build_plan(make_needs(gaps=gaps(a="high"), constraints={"days": 2}), cur)
-    assert [(d.day, d.date) for d in plan.days] == [(1, None), (2, None)]
-
-
-def test_online_days_are_capped_by_the_curriculum() -> None:
+def test_the_online_teaching_cap_holds_each_day() -> None:
     goals = [goal(f"g{i}") for i in range(1, 5)]
     cur = memory_curriculum(
         goals=goals, methods=[method("lecture")], config={"planning": {"online_day_minutes": 120}}
     )
     high = gaps(g1="high", g2="high", g3="high", g4="high")
     online = make_needs(gaps=high, constraints={"days": 2, "delivery": "online"})
-    plan = build_plan(online, cur)
-    check_invariants(plan, online, cur)
+    plan = planned(online, cur)
     per_day = [[g for s in d.sessions if s.kind == "teaching" for g in s.goals] for d in plan.days]
-    assert per_day == [["g1", "g2"], ["g3", "g4"]]
+    assert [len(day) for day in per_day] == [2, 2]
     in_person = make_needs(gaps=high, constraints={"days": 2, "delivery": "in-person"})
-    plan = build_plan(in_person, cur)
+    plan = planned(in_person, cur)
+    # in person one day holds all four (the second stays free): nothing is spread thin
     per_day = [[g for s in d.sessions if s.kind == "teaching" for g in s.goals] for d in plan.days]
-    assert per_day == [["g1", "g2", "g3", "g4"], []]
+    assert sorted(len(day) for day in per_day) == [0, 4]
 
 
 def test_online_default_day_is_300_minutes() -> None:
@@ -522,10 +892,38 @@ def test_online_default_day_is_300_minutes() -> None:
         gaps=gaps(g1="high", g2="high", g3="high", g4="medium"),
         constraints={"delivery": "online", "day_start": "08:00", "day_end": "18:00"},
     )
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
+    plan = planned(needs, cur)
     assert plan.totals.teaching_minutes == 270
-    assert [d.id for d in plan.goals.dropped] == ["g4"]
+    assert sorted(dropped(plan)) == ["g4"]
+
+
+def test_weekends_are_skipped_and_a_weekend_start_is_moved_with_a_warning() -> None:
+    cur = memory_curriculum(goals=[goal("a")], methods=[method("lecture")])
+    friday = "2027-03-19"
+    plan = planned(
+        make_needs(gaps=gaps(a="high"), constraints={"days": 3, "start_date": friday}), cur
+    )
+    assert [d.date for d in plan.days] == ["2027-03-19", "2027-03-22", "2027-03-23"]
+    assert cb(plan, "CB314") == []
+    weekends = {"days": 3, "start_date": friday, "weekends": True}
+    plan = planned(make_needs(gaps=gaps(a="high"), constraints=weekends), cur)
+    assert [d.date for d in plan.days] == ["2027-03-19", "2027-03-20", "2027-03-21"]
+    saturday = "2027-03-20"
+    plan = planned(
+        make_needs(gaps=gaps(a="high"), constraints={"days": 2, "start_date": saturday}), cur
+    )
+    assert [d.date for d in plan.days] == ["2027-03-22", "2027-03-23"]
+    assert plan.needs.start_date == "2027-03-22"  # the header shows the real first day
+    [warning] = [f for f in plan.findings if f.code == "CB314"]
+    assert warning.severity == "warning"
+    assert "2027-03-20" in warning.message and "Saturday" in warning.message
+    assert "Monday 2027-03-22" in warning.message
+
+
+def test_without_start_date_days_have_no_date() -> None:
+    cur = memory_curriculum(goals=[goal("a")], methods=[method("lecture")])
+    plan = planned(make_needs(gaps=gaps(a="high"), constraints={"days": 2}), cur)
+    assert [(d.day, d.date) for d in plan.days] == [(1, None), (2, None)]
 
 
 # --- programme sessions --------------------------------------------------------------------
@@ -538,23 +936,21 @@ def test_follow_up_is_dated_weeks_after_the_last_day() -> None:
     needs = make_needs(
         gaps=gaps(a="high", b="medium"), constraints={"days": 2, "start_date": "2027-03-19"}
     )
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
-    assert [f.model_dump() for f in plan.follow_up] == [
-        {
-            "title": "Follow-up: practice review",
-            "method": "lecture",
-            "method_name": "Method lecture",
-            "weeks_after": 6,
-            "date": "2027-05-03",  # last day Monday 2027-03-22 + 6 weeks
-            "minutes": 90,
-            "goals": ["a", "b"],
-            "evaluation": "behaviour",
-            "instrument": "Follow-up: practice review",
-            "rule": "follow-up-after-six-weeks",
-        }
-    ]
-    assert [f.code for f in plan.findings if f.code == "CB306"] == []
+    plan = planned(needs, cur)
+    [follow_up] = [f.model_dump() for f in plan.follow_up]
+    assert sorted(follow_up.pop("goals")) == ["a", "b"]
+    assert follow_up == {
+        "title": "Follow-up: practice review",
+        "method": "lecture",
+        "method_name": "Method lecture",
+        "weeks_after": 6,
+        "date": "2027-05-03",  # last day Monday 2027-03-22 + 6 weeks
+        "minutes": 90,
+        "evaluation": "behaviour",
+        "instrument": "Follow-up: practice review",
+        "rule": "follow-up-after-six-weeks",
+    }
+    assert cb(plan, "CB306") == []
     assert plan.evaluation[-1].model_dump() == {
         "goal": "follow-up:follow-up-after-six-weeks",
         "title": "Follow-up: practice review",
@@ -566,17 +962,30 @@ def test_follow_up_is_dated_weeks_after_the_last_day() -> None:
 
 def test_follow_up_without_start_date_has_no_date_and_missing_follow_up_is_cb306() -> None:
     cur = memory_curriculum(goals=[goal("a")], methods=[method("lecture")], rules=[FOLLOW_UP])
-    plan = build_plan(make_needs(gaps=gaps(a="high")), cur)
+    plan = planned(make_needs(gaps=gaps(a="high")), cur)
     assert [(f.date, f.weeks_after) for f in plan.follow_up] == [(None, 6)]
     bare = memory_curriculum(goals=[goal("a")], methods=[method("lecture")])
-    plan = build_plan(make_needs(gaps=gaps(a="high")), bare)
+    plan = planned(make_needs(gaps=gaps(a="high")), bare)
     assert plan.follow_up == []
     assert [(f.code, f.severity) for f in plan.findings if f.code == "CB306"] == [
         ("CB306", "warning")
     ]
 
 
-def test_debrief_comes_right_after_each_sensitive_session() -> None:
+def debriefs_follow_directly(plan: Plan) -> list[tuple[str, str]]:
+    """(goal, what directly follows its last part) for every sensitive teaching session."""
+    out = []
+    for day in plan.days:
+        ss = day.sessions
+        for i, s in enumerate(ss):
+            if s.kind == "teaching" and s.sensitive and s.part in (None, s.parts):
+                after = ss[i + 1] if i + 1 < len(ss) else None
+                ok = after is not None and after.start == s.end
+                out.append((s.goals[0], after.kind if after and ok else "nothing"))
+    return sorted(out)
+
+
+def test_a_debrief_comes_directly_after_each_sensitive_goal() -> None:
     cur = memory_curriculum(
         goals=[
             goal("case", sensitive=True),
@@ -586,35 +995,76 @@ def test_debrief_comes_right_after_each_sensitive_session() -> None:
         methods=[method("lecture")],
         rules=[DEBRIEF],
     )
-    needs = make_needs(gaps=gaps(case="high", plain="high", **{"long-case": "high"}))
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
-    day = plan.days[0].sessions
-    assert [(s.start, s.end, s.kind, s.goals, s.rule) for s in day] == [
-        ("09:00", "10:00", "teaching", ["case"], None),
-        ("10:00", "10:15", "debrief", [], "debrief-after-cases"),
-        ("10:15", "10:30", "break", [], None),
-        ("10:30", "11:30", "teaching", ["plain"], None),
-        ("11:30", "11:45", "break", [], None),
-        ("11:45", "13:00", "teaching", ["long-case"], None),  # part 1 of 2
-        ("13:00", "14:00", "lunch", [], None),
-        ("14:00", "15:15", "teaching", ["long-case"], None),  # part 2 of 2
-        ("15:15", "15:30", "debrief", [], "debrief-after-cases"),
+    plan = planned(make_needs(gaps=gaps(case="high", plain="high", **{"long-case": "high"})), cur)
+    assert debriefs_follow_directly(plan) == [("case", "debrief"), ("long-case", "debrief")]
+    debriefs = [s for s in plan.days[0].sessions if s.kind == "debrief"]
+    assert [(s.minutes, s.rule, s.title) for s in debriefs] == [
+        (15, "debrief-after-cases", "Debrief"),
+        (15, "debrief-after-cases", "Debrief"),
     ]
-    # every sensitive goal's last session is followed immediately by a debrief
-    for i, s in enumerate(day):
-        if s.kind == "teaching" and s.sensitive and s.part in (None, s.parts):
-            assert day[i + 1].kind == "debrief"
-            assert day[i + 1].start == s.end
+    # the first part of the long case is not debriefed: the break comes after it
+    [first, _second] = teaching(plan, "long-case")
+    day = plan.days[0].sessions
+    assert day[day.index(first) + 1].kind in ("break", "lunch")
+
+
+def test_a_debrief_follows_a_sensitive_goal_that_fills_its_block_never_a_break() -> None:
+    """The contract changed here: the old planner put a break between a full block of
+    distressing material and its debrief; the debrief now comes directly after it."""
+    cur = memory_curriculum(
+        goals=[goal("case", sensitive=True, minutes=90), goal("plain")],
+        methods=[method("lecture")],
+        rules=[DEBRIEF],
+    )
+    plan = planned(make_needs(gaps=gaps(case="high", plain="high")), cur)
+    assert debriefs_follow_directly(plan) == [("case", "debrief")]
+    [case] = teaching(plan, "case")
+    assert case.minutes == 90
+
+
+def test_case_material_is_debriefed_when_the_needs_say_the_cases_are_distressing() -> None:
+    cur = memory_curriculum(
+        goals=[goal("cases"), goal("plain")],
+        methods=[method("case-study", learning_type="inquiry"), method("lecture")],
+        rules=[
+            DEBRIEF,
+            rule(
+                "cases-by-case-study",
+                {"score": 2},
+                {
+                    "all": [
+                        {"fact": "goal.id", "eq": "cases"},
+                        {"fact": "method.id", "eq": "case-study"},
+                    ]
+                },
+            ),
+        ],
+        config={"planning": {"case_material_methods": ["case-study"]}},
+    )
+    calm = make_needs(gaps=gaps(cases="high", plain="high"))
+    plan = planned(calm, cur)
+    assert scheduled_goal(plan, "cases").method == "case-study"
+    assert "debrief" not in kinds(plan)
+    distressing = make_needs(
+        gaps=gaps(cases="high", plain="high"), context={"sensitive_case_material": True}
+    )
+    plan = planned(distressing, cur)
+    if scheduled_goal(plan, "cases").method == "case-study":
+        assert debriefs_follow_directly(plan) == [("cases", "debrief")]
+    else:  # lecture avoids the debrief: then no session is distressing
+        assert "debrief" not in kinds(plan)
 
 
 def test_no_debrief_without_a_rule_or_without_sensitive_goals() -> None:
     cur = memory_curriculum(goals=[goal("case", sensitive=True)], methods=[method("lecture")])
-    plan = build_plan(make_needs(gaps=gaps(case="high")), cur)
-    assert [s.kind for s in plan.days[0].sessions] == ["teaching"]
+    plan = planned(make_needs(gaps=gaps(case="high")), cur)
+    assert kinds(plan) == ["teaching"]
+    # no debrief is due, but the session still uses distressing material
+    assert [s.sensitive for s in teaching(plan, "case")] == [True]
+    assert scheduled_goal(plan, "case").sensitive is True
     cur = memory_curriculum(goals=[goal("plain")], methods=[method("lecture")], rules=[DEBRIEF])
-    plan = build_plan(make_needs(gaps=gaps(plain="high")), cur)
-    assert [s.kind for s in plan.days[0].sessions] == ["teaching"]
+    plan = planned(make_needs(gaps=gaps(plain="high")), cur)
+    assert kinds(plan) == ["teaching"]
 
 
 def test_daily_reflection_closes_each_teaching_day() -> None:
@@ -625,19 +1075,22 @@ def test_daily_reflection_closes_each_teaching_day() -> None:
     )
     needs = make_needs(
         gaps=gaps(a="high", b="high"),
-        constraints={"days": 3, "day_start": "09:00", "day_end": "11:30", "lunch_minutes": 0},
+        constraints={"days": 3, "day_start": "09:00", "day_end": "11:30", **NO_LUNCH},
     )
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
-    for day, gid in ((1, "a"), (2, "b")):
-        assert sessions(plan, day) == [
-            ("09:00", "10:30", "teaching", [gid]),
-            ("10:30", "10:45", "break", []),
-            ("10:45", "11:05", "reflection", []),
-        ]
-        assert plan.days[day - 1].sessions[-1].rule == "daily-reflection"
-        assert plan.days[day - 1].sessions[-1].title == "Reflection"
-    assert plan.days[2].sessions == []  # no teaching, no reflection
+    plan = planned(needs, cur)
+    taught = sorted(day_of(plan, g) for g in ("a", "b"))
+    assert len(set(taught)) == 2
+    for day in plan.days:
+        if day.day in taught:
+            last = day.sessions[-1]
+            assert (last.kind, last.rule, last.title, last.minutes) == (
+                "reflection",
+                "daily-reflection",
+                "Reflection",
+                20,
+            )
+        else:
+            assert day.sessions == []  # no teaching, no reflection
 
 
 def test_reflection_needs_no_break_when_the_block_allows_it() -> None:
@@ -654,17 +1107,15 @@ def test_reflection_needs_no_break_when_the_block_allows_it() -> None:
             "days": 3,
             "day_start": "09:00",
             "day_end": "11:00",
-            "lunch_minutes": 0,
             "max_block_minutes": 120,
+            **NO_LUNCH,
         },
     )
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
-    assert [sessions(plan, d) for d in (1, 2, 3)] == [
-        [("09:00", "10:30", "teaching", ["a"]), ("10:30", "10:50", "reflection", [])],
-        [("09:00", "10:30", "teaching", ["b"]), ("10:30", "10:50", "reflection", [])],
-        [],
-    ]
+    plan = planned(needs, cur)
+    days = sorted((sessions(plan, d) for d in (1, 2, 3)), key=len)
+    assert days[0] == []
+    assert days[1][1:] == days[2][1:] == [("10:30", "10:50", "reflection", [])]
+    assert {days[1][0][:3], days[2][0][:3]} == {("09:00", "10:30", "teaching")}
 
 
 def test_match_rule_warnings_become_plan_findings() -> None:
@@ -685,173 +1136,145 @@ def test_match_rule_warnings_become_plan_findings() -> None:
             ),
         ],
     )
-    plan = build_plan(make_needs(gaps=gaps(a="high")), cur)
+    plan = planned(make_needs(gaps=gaps(a="high")), cur)
     assert [(f.code, f.severity, f.message, f.rule) for f in plan.findings if f.rule] == [
         ("CB310", "warning", "goal 'a': keep the group small", "mind-the-group"),
         ("CB310", "warning", "less than two hours of teaching", "too-little"),
     ]
 
 
-# --- budget --------------------------------------------------------------------------------
-
-BUDGET_GOALS = [goal("req"), goal("med"), goal("low"), goal("low2", minutes=30)]
-SHORT_DAY = {"day_start": "09:00", "lunch_minutes": 0, "max_block_minutes": 60, "break_minutes": 15}
+# --- infeasible requests ------------------------------------------------------------------
 
 
-def test_over_budget_drops_low_gaps_first() -> None:
-    cur = memory_curriculum(goals=BUDGET_GOALS, methods=[method("lecture")])
-    needs = make_needs(
-        gaps=gaps(req="high", med="medium", low="low", low2="low"),
-        constraints={**SHORT_DAY, "day_end": "11:30"},
-    )
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
-    assert [g.id for g in plan.goals.scheduled] == ["req", "med"]
-    assert sorted((d.id, d.reason) for d in plan.goals.dropped) == [
-        ("low", "over the time budget (low-priority gap)"),
-        ("low2", "over the time budget (low-priority gap)"),
-    ]
-    assert [(f.code, f.severity, f.message) for f in plan.findings if f.code == "CB308"] == [
-        ("CB308", "warning", "goal 'low' dropped: over the time budget (low-priority gap)"),
-        ("CB308", "warning", "goal 'low2' dropped: over the time budget (low-priority gap)"),
-    ]
-    assert plan.totals.goals_dropped == 2
-
-
-def test_over_budget_drops_medium_after_low() -> None:
-    cur = memory_curriculum(goals=BUDGET_GOALS, methods=[method("lecture")])
-    needs = make_needs(
-        gaps=gaps(req="high", med="medium", low="low", low2="low"),
-        constraints={**SHORT_DAY, "day_end": "10:30"},
-    )
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
-    assert [g.id for g in plan.goals.scheduled] == ["req"]
-    assert sorted((d.id, d.reason) for d in plan.goals.dropped) == [
-        ("low", "over the time budget (low-priority gap)"),
-        ("low2", "over the time budget (low-priority gap)"),
-        ("med", "over the time budget (medium-priority gap)"),
-    ]
-    assert [f.message for f in plan.findings if f.code == "CB308"] == [
-        "goal 'low' dropped: over the time budget (low-priority gap)",
-        "goal 'low2' dropped: over the time budget (low-priority gap)",
-        "goal 'med' dropped: over the time budget (medium-priority gap)",
-    ]
-
-
-def test_optional_goals_go_after_medium_gaps_and_take_dependants_along() -> None:
+def test_core_goals_that_do_not_fit_are_explained_with_verified_relaxations() -> None:
     cur = memory_curriculum(
-        goals=[
-            goal("req"),
-            goal("opt", priority="optional"),
-            goal("med"),
-            goal("after-med", requires=["med"]),
-        ],
+        goals=[goal("a", priority="core"), goal("b", priority="core"), goal("c", priority="core")],
         methods=[method("lecture")],
     )
-    needs = make_needs(
-        gaps=gaps(req="high", opt="high", med="medium", **{"after-med": "medium"}),
-        constraints={**SHORT_DAY, "day_end": "11:30"},
-    )
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
-    assert [g.id for g in plan.goals.scheduled] == ["req", "opt"]
-    assert sorted((d.id, d.reason) for d in plan.goals.dropped) == [
-        ("after-med", "over the time budget (medium-priority gap)"),
-        ("med", "over the time budget (medium-priority gap)"),
-    ]
-
-
-def test_required_goals_that_do_not_fit_are_infeasible_with_minutes() -> None:
-    cur = memory_curriculum(goals=BUDGET_GOALS, methods=[method("lecture")])
-    needs = make_needs(
-        gaps=gaps(req="high", med="high", low="high"), constraints={**SHORT_DAY, "day_end": "11:00"}
-    )
+    needs = make_needs(constraints={**SHORT_DAY, "day_end": "11:00"})
     with pytest.raises(InfeasiblePlan) as info:
         build_plan(needs, cur)
-    message = "required goals need 180 minutes of teaching but 1 day(s) hold about 120"
-    assert info.value.message == message
-    assert [(f.code, f.message, f.fix) for f in info.value.findings] == [
-        (
-            "CB313",
-            message,
-            "set days to at least 2, lengthen the days, or lower some gap priorities "
-            "from high to medium",
-        )
-    ]
+    [finding] = info.value.findings
+    assert finding.code == "CB313"
+    # the conflict, in minutes: three hours of core goals, a day that holds 105
+    # (60 minutes, a break, 30 more)
+    assert "core goal a" in finding.message and "core goal b" in finding.message
+    assert "need at least 120 minutes" in finding.message
+    assert "holds at most 105" in finding.message
+    fixes = check_infeasible(info.value, needs, cur)
+    assert fixes[0] == "plan 3 days instead of 1 (constraints.days: 3)"
+    assert any(f.startswith("end the days at ") for f in fixes)
 
 
-def test_a_day_too_short_for_a_session_is_cb312() -> None:
+def test_a_high_gap_too_long_for_the_day_is_explained_with_verified_relaxations() -> None:
     cur = memory_curriculum(goals=[goal("long", minutes=90)], methods=[method("lecture")])
     needs = make_needs(
         gaps=gaps(long="high"),
         constraints={
             "day_start": "09:00",
             "day_end": "10:00",
-            "lunch_minutes": 0,
             "max_block_minutes": 120,
+            **NO_LUNCH,
         },
     )
     with pytest.raises(InfeasiblePlan) as info:
         build_plan(needs, cur)
-    assert info.value.message == (
-        "goal 'Goal long' needs 90 minutes in one day but a day holds at most 60 minutes "
-        "of sessions"
-    )
-    assert [(f.code, f.message) for f in info.value.findings] == [
-        ("CB312", "a day (09:00-10:00) is too short for 'long' (90 minutes with lecture)")
+    fixes = check_infeasible(info.value, needs, cur)
+    assert sorted(fixes) == [
+        'end the days at 10:30 instead of 10:00 (30 minutes longer; constraints.day_end: "10:30")',
+        "lower the gap long from high to medium priority",
     ]
+    # more days never help a session no day can hold: not suggested
+    assert not any(f.startswith("plan ") for f in fixes)
 
 
-def test_a_required_goal_longer_than_a_day_is_cb312() -> None:
-    cur = memory_curriculum(goals=[goal("deep", minutes=240)], methods=[method("lecture")])
+def test_a_core_goal_no_day_can_hold_is_cb312() -> None:
+    cur = memory_curriculum(
+        goals=[goal("long", minutes=90, priority="core")], methods=[method("lecture")]
+    )
     needs = make_needs(
-        gaps=gaps(deep="high"),
-        constraints={"days": 2, "day_start": "09:00", "day_end": "12:00", "lunch_minutes": 0},
+        constraints={"day_start": "09:00", "day_end": "10:00", "max_block_minutes": 120, **NO_LUNCH}
     )
     with pytest.raises(InfeasiblePlan) as info:
         build_plan(needs, cur)
-    # its three parts would have to share one day
-    assert [(f.code, f.message) for f in info.value.findings] == [
-        ("CB312", "a day (09:00-12:00) is too short for 'deep' (240 minutes with lecture)")
-    ]
+    [finding] = info.value.findings
+    assert finding.code == "CB312"
+    assert "'long'" in finding.message and "90 minutes" in finding.message
+
+
+def test_a_goal_too_long_in_blocks_for_the_days_is_explained() -> None:
+    """240 minutes fit two days of three hours, but not as parts of one day's blocks."""
+    cur = memory_curriculum(goals=[goal("deep", minutes=240)], methods=[method("lecture")])
+    needs = make_needs(
+        gaps=gaps(deep="high"),
+        constraints={"days": 2, "day_start": "09:00", "day_end": "12:00", **NO_LUNCH},
+    )
+    with pytest.raises(InfeasiblePlan) as info:
+        build_plan(needs, cur)
+    cb313 = info.value.findings[0]
+    assert "not in blocks of at most 90 minutes" in cb313.message
+    assert check_infeasible(info.value, needs, cur)
 
 
 def test_a_droppable_goal_longer_than_a_day_is_dropped_not_fatal() -> None:
-    """DESIGN.md 4.5: over budget, low-gap goals are dropped with a finding; only
-    required goals that do not fit make the plan fail."""
     cur = memory_curriculum(
         goals=[goal("core", priority="core"), goal("deep", minutes=240)],
         methods=[method("lecture")],
     )
     needs = make_needs(
         gaps=gaps(deep="low"),
-        constraints={"days": 2, "day_start": "09:00", "day_end": "12:00", "lunch_minutes": 0},
+        constraints={"days": 2, "day_start": "09:00", "day_end": "12:00", **NO_LUNCH},
     )
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
+    plan = planned(needs, cur)
     assert [g.id for g in plan.goals.scheduled] == ["core"]
-    assert [d.id for d in plan.goals.dropped] == ["deep"]
-    assert [
-        f.message.startswith("goal 'deep' dropped: ") for f in plan.findings if f.code == "CB308"
-    ] == [True]
+    assert [(d.id, d.minutes) for d in plan.goals.dropped] == [("deep", 240)]
+    assert [m.startswith("goal 'deep' not in the plan: ") for m in cb(plan, "CB308")] == [True]
 
 
-def test_a_session_and_its_debrief_too_long_for_a_day_is_cb312() -> None:
+def test_a_session_and_its_debrief_too_long_for_a_day_is_explained() -> None:
     cur = memory_curriculum(
         goals=[goal("case", minutes=60, sensitive=True)],
         methods=[method("lecture")],
         rules=[DEBRIEF],
     )
     needs = make_needs(
-        gaps=gaps(case="high"),
-        constraints={"day_start": "09:00", "day_end": "10:10", "lunch_minutes": 0},
+        gaps=gaps(case="high"), constraints={"day_start": "09:00", "day_end": "10:10", **NO_LUNCH}
     )
     with pytest.raises(InfeasiblePlan) as info:
         build_plan(needs, cur)
-    assert [(f.code, f.message) for f in info.value.findings] == [
-        ("CB312", "a day (09:00-10:10) is too short for 'case' (75 minutes with lecture)")
-    ]
+    cb313 = info.value.findings[0]
+    assert "need at least 75 minutes" in cb313.message.replace("needs", "need")
+    fixes = check_infeasible(info.value, needs, cur)
+    # 30 minutes later is the smallest step tried, and the day then holds the 75 minutes
+    assert (
+        'end the days at 10:40 instead of 10:10 (30 minutes longer; constraints.day_end: "10:40")'
+        in fixes
+    )
+
+
+def test_a_relaxation_is_verified_with_the_sessions_it_brings() -> None:
+    """More days make a daily reflection due (programme.days >= 2): a suggested number
+    of days must be verified with the reflection in each of them."""
+    reflect_when_several_days = rule(
+        "reflect-on-longer-courses",
+        {"add_session": {"session": "reflection", "title": "Reflection", "minutes": 20}},
+        {"fact": "programme.days", "gte": 2},
+        scope="programme",
+    )
+    cur = memory_curriculum(
+        goals=[goal("a", priority="core"), goal("b", priority="core")],
+        methods=[method("lecture")],
+        rules=[reflect_when_several_days],
+    )
+    needs = make_needs(constraints={"day_start": "09:00", "day_end": "10:00", **NO_LUNCH})
+    with pytest.raises(InfeasiblePlan) as info:
+        build_plan(needs, cur)
+    for text in relaxations(info.value):
+        trial_needs, trial_cur = relaxed(text, needs, cur)
+        try:
+            build_plan(trial_needs, trial_cur)
+        except InfeasiblePlan as again:
+            pytest.fail(f"{text!r} is listed as verified but does not plan: {again.message}")
 
 
 # --- determinism ---------------------------------------------------------------------------
@@ -904,7 +1327,7 @@ def det_layouts(root: Path, variant: int) -> Path:
     """The DET_* documents in one of several layouts with the same curriculum order."""
     root.mkdir(parents=True)
     docs: list[tuple[str, dict[str, Any]]] = [
-        ("curriculum.yaml", {"kind": "config", "name": "det"}),
+        ("curriculum.yaml", {"kind": "config", "name": "det", **FAST_SOLVER}),
     ]
     if variant == 0:
         docs += [
@@ -948,10 +1371,24 @@ def test_plan_json_is_byte_identical_across_runs_and_layouts(tmp_path: Path) -> 
     data = json.loads(texts[0])
     assert texts[0] == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     VALIDATOR.validate(data)
+    assert data["schema_version"] == 2
     assert data["curriculum"]["name"] == "det"
     assert data["curriculum"]["layers"] == ["builtin", "det"]
     assert data["curriculum"]["digest"].startswith("sha256:")
     assert len(data["curriculum"]["digest"]) == len("sha256:") + 64
+
+
+def test_the_plan_records_the_solver() -> None:
+    cur = memory_curriculum(DET_GOALS, DET_METHODS, DET_RULES)
+    plan = planned(make_needs(**DET_NEEDS), cur)
+    solver = plan.solver
+    assert solver.name == "OR-Tools CP-SAT"
+    assert solver.version and solver.version[0].isdigit()
+    assert solver.status == "optimal"  # a request this small is proven optimal
+    assert solver.objective == solver.bound
+    assert solver.order_objective == solver.order_bound
+    assert solver.deterministic_limit == 2.0
+    assert solver.ties == sorted(g.id for g in plan.goals.scheduled if g.tie)
 
 
 def test_the_digest_changes_with_the_inputs(tmp_path: Path) -> None:
@@ -966,41 +1403,85 @@ def test_the_digest_changes_with_the_inputs(tmp_path: Path) -> None:
 def test_deterministic_plan_content(tmp_path: Path) -> None:
     cur = load(det_layouts(tmp_path / "c", 0))
     needs = make_needs(**DET_NEEDS)
-    plan = build_plan(needs, cur)
-    check_invariants(plan, needs, cur)
-    assert [(g.id, g.method, g.minutes) for g in plan.goals.scheduled] == [
-        ("intro", "lecture", 60),
-        ("cases", "discussion", 90),  # 120 minutes squeezed into the method's 90
-        ("skills", "role-play", 90),
-        ("media", "lecture", 45),
-        ("extra", "lecture", 30),
-    ]
+    plan = planned(needs, cur)
+    methods = {g.id: (g.method, g.minutes) for g in plan.goals.scheduled}
+    # skills: practice scores 3; cases: discussion scores 2 - 1 (too short for 120
+    # minutes), so a lecture teaches all 120 rather than shortening it to 90
+    assert methods["skills"] == ("role-play", 90)
+    assert methods["cases"] == ("lecture", 120)
+    assert set(methods) == {"intro", "cases", "skills", "media", "extra"}
     assert [d.date for d in plan.days] == ["2027-03-18", "2027-03-19"]
-    assert plan.follow_up[0].date == "2027-04-30"
-    skills = next(s for s in plan.days[0].sessions if s.goals == ["skills"])
+    assert plan.follow_up[0].date == "2027-04-30"  # the last day, 2027-03-19, + 6 weeks
+    [skills] = teaching(plan, "skills")
     assert [(r.rule, r.effect, r.source) for r in skills.rationale] == [
         ("skills-need-practice", "score +3", "Alignment")
     ]
-    cases = next(s for s in plan.days[0].sessions if s.goals == ["cases"])
-    assert [(r.rule, r.effect, r.source) for r in cases.rationale] == [
-        ("fit-duration", "score -1", "curribuild structural fit"),
-        ("discuss-sensitive", "score +2", None),
-    ]
-    assert [(s.start, s.end, s.kind, s.goals, s.rule) for s in plan.days[0].sessions] == [
-        ("09:00", "10:00", "teaching", ["intro"], None),
-        ("10:00", "10:15", "break", [], None),
-        ("10:15", "11:45", "teaching", ["cases"], None),
-        # 90 minutes of teaching fill the block: a break comes before the debrief
-        ("11:45", "12:00", "break", [], None),
-        ("12:00", "12:15", "debrief", [], "debrief-after-cases"),
-        ("12:15", "13:15", "lunch", [], None),
-        ("13:15", "14:45", "teaching", ["skills"], None),
-        ("14:45", "15:00", "break", [], None),
-        ("15:00", "15:45", "teaching", ["media"], None),
-        ("15:45", "16:15", "teaching", ["extra"], None),
-    ]
-    assert plan.days[1].sessions == []
-    assert plan.coverage.perspectives == {"clinical": 60, "counter-terrorism": 0, "forensic": 90}
+    assert debriefs_follow_directly(plan) == [("cases", "debrief")]
+    assert plan.coverage.perspectives == {"clinical": 60, "counter-terrorism": 0, "forensic": 120}
+
+
+# --- check_plan itself -----------------------------------------------------------------------
+
+
+def broken(plan: Plan, day: int, index: int, **update: Any) -> Plan:
+    """``plan`` with one session changed (and nothing else)."""
+    d = plan.days[day - 1]
+    ss = list(d.sessions)
+    ss[index] = ss[index].model_copy(update=update)
+    days = list(plan.days)
+    days[day - 1] = d.model_copy(update={"sessions": ss})
+    return plan.model_copy(update={"days": days})
+
+
+def test_check_plan_catches_what_it_promises_to() -> None:
+    cur = memory_curriculum(
+        goals=[goal("case", sensitive=True), goal("plain")],
+        methods=[method("lecture")],
+        rules=[DEBRIEF],
+    )
+    needs = make_needs(gaps=gaps(case="high", plain="high"))
+    plan = planned(needs, cur)
+    ss = plan.days[0].sessions
+    d = next(i for i, s in enumerate(ss) if s.kind == "debrief")
+    t = next(i for i, s in enumerate(ss) if s.kind == "teaching" and s.goals == ["plain"])
+    cases = {
+        "overlap": broken(plan, 1, t, start=ss[t - 1].start),
+        "a debrief after a break": broken(plan, 1, d, kind="break", goals=[], rule=None),
+        "past day_end": broken(plan, 1, t, end="17:30", minutes=ss[t].minutes + 390),
+    }
+    for what, bad in cases.items():
+        with pytest.raises(AssertionError):
+            check_plan(bad, needs, cur)
+            pytest.fail(f"check_plan missed: {what}")
+    # a goal said to be scheduled that the days do not teach
+    gone = plan.model_copy(
+        update={"goals": plan.goals.model_copy(update={"scheduled": plan.goals.scheduled[:1]})}
+    )
+    with pytest.raises(AssertionError):
+        check_plan(gone, needs, cur)
+
+
+def test_check_plan_catches_idle_time_beside_a_dropped_goal() -> None:
+    cur = memory_curriculum(goals=[goal("a"), goal("b")], methods=[method("lecture")])
+    needs = make_needs(gaps=gaps(a="high", b="low"))
+    plan = planned(needs, cur)
+    b = scheduled_goal(plan, "b")
+    day = [s for s in plan.days[0].sessions if s.kind == "teaching" and s.goals == ["a"]]
+    idle = plan.model_copy(
+        update={
+            "days": [plan.days[0].model_copy(update={"sessions": day}), *plan.days[1:]],
+            "goals": plan.goals.model_copy(
+                update={
+                    "scheduled": [g for g in plan.goals.scheduled if g.id != "b"],
+                    "dropped": [DroppedGoal(id="b", title=b.title, reason="no room", minutes=60)],
+                }
+            ),
+        }
+    )
+    prepared = Matcher(cur.rules.values(), list(cur.methods.values())).prepare(needs)
+    fired = programme_fired(needs, cur, chosen_of(idle))
+    with pytest.raises(AssertionError, match="idle minutes"):
+        _check_compact_days(idle, needs, cur, prepared, fired)
 
 
 # --- properties ----------------------------------------------------------------------------
@@ -1013,10 +1494,14 @@ def planning_inputs(draw: st.DrawFn) -> tuple[Curriculum, Needs]:
     topics = []
     for i in range(n_goals):
         earlier = [f"g{j}" for j in range(i)]
+        default = draw(st.sampled_from([20, 45, 60, 90, 120, 200]))
+        shortest = draw(st.sampled_from([None, 15, 30]))
         goals.append(
             goal(
                 f"g{i}",
-                minutes=draw(st.sampled_from([20, 45, 60, 90, 120, 200])),
+                minutes=default
+                if shortest is None or shortest >= default
+                else {"min": shortest, "default": default},
                 requires=draw(st.lists(st.sampled_from(earlier), unique=True, max_size=2))
                 if earlier
                 else [],
@@ -1029,6 +1514,7 @@ def planning_inputs(draw: st.DrawFn) -> tuple[Curriculum, Needs]:
     methods = [
         method(
             f"m{k}",
+            learning_type=draw(st.sampled_from(["acquisition", "practice", "discussion"])),
             delivery=draw(st.lists(st.sampled_from(ALL_DELIVERY), min_size=1, unique=True)),
             domains=draw(
                 st.lists(st.sampled_from(["knowledge", "skills"]), min_size=1, unique=True)
@@ -1040,7 +1526,9 @@ def planning_inputs(draw: st.DrawFn) -> tuple[Curriculum, Needs]:
         )
         for k in range(draw(st.integers(1, 3)))
     ]
-    rules = [r for r in (FOLLOW_UP, DEBRIEF, REFLECTION) if draw(st.booleans())]
+    rules = [
+        r for r in (FOLLOW_UP, DEBRIEF, REFLECTION, SKILLS_WITHOUT_PRACTICE) if draw(st.booleans())
+    ]
     if any(r is FOLLOW_UP for r in rules):
         methods.append(method("lecture"))
     cur = memory_curriculum(
@@ -1073,26 +1561,39 @@ def planning_inputs(draw: st.DrawFn) -> tuple[Curriculum, Needs]:
     return cur, needs
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(planning_inputs())
 def test_every_plan_keeps_the_invariants(inputs: tuple[Curriculum, Needs]) -> None:
     cur, needs = inputs
     try:
         plan = build_plan(needs, cur)
     except InfeasiblePlan as exc:
-        assert exc.findings
-        assert exc.findings[0].code in {"CB312", "CB313"}
+        codes = [f.code for f in exc.findings]
+        assert codes and codes[0] in {"CB202", "CB303", "CB312", "CB313"}, codes
+        if codes == ["CB313"] and "cannot be met" not in exc.findings[0].message:
+            check_infeasible(exc, needs, cur)
         return
-    check_invariants(plan, needs, cur)
+    check_plan(plan, needs, cur)
     assert build_plan(needs, cur).to_json() == plan.to_json()
-    required = {s.goal.id for s in select_goals(cur.goals, needs) if s.required}
-    scheduled = {g.id for g in plan.goals.scheduled}
-    unmatched = {d.id for d in plan.goals.dropped if "no eligible method" in d.reason}
-    lost = {d.id for d in plan.goals.dropped if d.reason.startswith("a prerequisite has no")}
-    assert required - scheduled <= unmatched | lost
-    for d in plan.goals.dropped:
-        if d.id in required:
-            assert d.id in unmatched | lost
     if plan.follow_up and needs.constraints.start_date is not None:
         last = dt.date.fromisoformat(plan.days[-1].date or "")
         assert plan.follow_up[0].date == (last + dt.timedelta(weeks=6)).isoformat()
+
+
+def test_a_curriculum_copy_with_another_solver_limit_plans_the_same_request() -> None:
+    """The property tests lower the bundled curriculum's limit on a copy: the copy
+    plans, and the limit it used is the one the plan records."""
+    cur = memory_curriculum(DET_GOALS, DET_METHODS, DET_RULES)
+    solver = cur.config.planning.solver.model_copy(update={"deterministic_seconds": 1.0})
+    planning = cur.config.planning.model_copy(update={"solver": solver})
+    copy = dataclasses.replace(cur, config=cur.config.model_copy(update={"planning": planning}))
+    plan = planned(make_needs(**DET_NEEDS), copy)
+    assert plan.solver.deterministic_limit == 1.0
+    assert cur.config.planning.solver.deterministic_seconds == 2.0

@@ -20,7 +20,7 @@ from plan_invariants import check_plan
 from test_planner_properties import CUR
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-import planning  # noqa: E402  (the benchmark's request generator)
+import planning
 
 REQUESTS = planning.realistic_requests(50)
 

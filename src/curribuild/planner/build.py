@@ -180,7 +180,10 @@ class Planner:
             if missing:
                 why = f"its prerequisite {', '.join(missing)} cannot be taught here"
             else:
-                why = "no method of the catalogue is eligible for it (see `curribuild explain`)"
+                why = (
+                    "no method of the catalogue is eligible for it: "
+                    + decision.reason.removeprefix("no eligible method: ")
+                )
             if item.required:
                 raise InfeasiblePlan(
                     f"core goal {item.goal.id!r} cannot be taught: {why}",
@@ -195,7 +198,8 @@ class Planner:
                         pm.PlanFinding(
                             code="CB303",
                             severity="warning",
-                            message=f"goal {item.goal.id!r} has no eligible method",
+                            message=f"goal {item.goal.id!r} has no eligible method: "
+                            + why.split(": ", 1)[1],
                         )
                     )
         index = {s.id: i for i, s in enumerate(specs)}
@@ -427,9 +431,7 @@ def _sessions(
                 part=slot.part,
                 parts=slot.parts,
                 sensitive=bool(
-                    spec is not None
-                    and slot.kind == "teaching"
-                    and spec.debriefed(solution.placements[slot.goal or 0].method)
+                    spec is not None and method is not None and planner.distressing(spec, method.id)
                 ),
                 rationale=rationale,
                 rule=slot.rule or None,
@@ -486,6 +488,7 @@ def assemble(
                 "weekends)",
             )
         )
+    _curriculum_order(problem, solution)
     slots = lay_out(problem, solution, _blocks(problem))
     days = [
         pm.Day(
@@ -497,7 +500,6 @@ def assemble(
         for d, day in enumerate(slots)
     ]
     avoided = {r.id: r for r in planner.avoid}
-    rules_by_id = cur.rules
     for f in fired:
         if f.effect in ("warn", "error"):
             message = str(f.value)
@@ -538,8 +540,17 @@ def assemble(
                         f.effect == "error",
                     )
                 )
-        helps = [rules_by_id[r] for r, held in solution.avoided.items() if not held]
-        why = reasons.why_method(spec, placed.method, placed.length, helps)
+
+        def fires_with(alt: str, i: int = i) -> list[str]:
+            swapped = [(c[0], alt, c[2]) if c[0] is problem.goals[i] else c for c in chosen]
+            trial = facts_of(swapped, cur, needs, planner.distressing)
+            warned = {
+                f.rule for f in planner.programme.evaluate(needs, trial) if f.effect == "warn"
+            }
+            now = {f.rule for f in fired if f.effect == "warn"}
+            return sorted(r for r in warned - now if r in avoided)
+
+        why = reasons.why_method(spec, placed.method, placed.length, avoided, fires_with)
         if why.tie:
             ties.append(spec.id)
         minutes = spec.lengths[placed.length].minutes
@@ -568,11 +579,11 @@ def assemble(
                 ],
             )
         )
-        if minutes < goal.minutes:
+        if minutes < _full(spec):
             findings.append(
                 _finding(
                     "CB315",
-                    f"goal {spec.id!r} is taught in {minutes} of its {goal.minutes} minutes "
+                    f"goal {spec.id!r} is taught in {minutes} of its {_full(spec)} minutes "
                     "to fit the programme",
                 )
             )
@@ -655,6 +666,46 @@ def assemble(
             available_minutes=min(frame.teaching_cap, frame.span) * frame.days,
         ),
     )
+
+
+def _curriculum_order(problem: Problem, solution: Solution) -> None:
+    """Goals the objective cannot tell apart (same parts, method, debrief, Bloom level
+    and standing; no prerequisite links; no topic shared with another candidate) take
+    their places in curriculum order: a tie goes by catalogue order, not by the order
+    the solver happened to find."""
+    goals = problem.goals
+    linked = {r for g in goals for r in g.prereqs} | {i for i, g in enumerate(goals) if g.prereqs}
+    topics: dict[str, int] = {}
+    for g in goals:
+        for t in g.selected.goal.topics:
+            topics[t] = topics.get(t, 0) + 1
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for i, placed in solution.placements.items():
+        g = goals[i]
+        if i in linked or any(topics[t] > 1 for t in g.selected.goal.topics):
+            continue
+        key = (
+            g.lengths[placed.length].parts,
+            g.methods[placed.method].method,
+            g.debriefed(placed.method),
+            g.bloom,
+            g.selected.required,
+            g.value,
+            g.selected.requested,
+        )
+        groups.setdefault(key, []).append(i)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        cells = sorted(solution.placements[i].blocks for i in members)
+        for i, blocks in zip(sorted(members), cells, strict=True):
+            own = solution.placements[i]  # same method and parts across the group
+            solution.placements[i] = type(own)(own.method, own.length, blocks)
+
+
+def _full(spec: GoalSpec) -> int:
+    """The goal's full length as its eligible methods allow it (a method's maximum caps it)."""
+    return min(spec.selected.goal.minutes, max(o.default for o in spec.methods))
 
 
 def _blocks(problem: Problem) -> int:

@@ -200,7 +200,17 @@ def relaxations(
     out: list[str] = []
     frame = problem.frame
     for extra in range(1, MORE_DAYS + 1):
-        if ok(planner.problem(fired, days=frame.days + extra)):
+        # the longer request's own programme rules: more days may add sessions
+        # (a daily reflection from two days on)
+        longer = planner.needs.model_copy(
+            update={
+                "constraints": planner.needs.constraints.model_copy(
+                    update={"days": frame.days + extra}
+                )
+            }
+        )
+        trial = type(planner)(longer, planner.cur)
+        if ok(trial.problem(trial.speculative())):
             total = frame.days + extra
             out.append(f"plan {total} days instead of {frame.days} (constraints.days: {total})")
             break

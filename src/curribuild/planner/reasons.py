@@ -34,7 +34,11 @@ def why_in(
         return "core goal of the curriculum for this audience"
     dependants = [problem.goals[j].id for j in solution.placements if i in problem.goals[j].prereqs]
     if s.gap is not None and s.requested:
-        topic = next(t for t in s.goal.topics if any(g.topic == t for g in problem.gaps))
+        topic = next(
+            t
+            for t in s.goal.topics
+            if any(g.topic == t and g.priority == s.gap for g in problem.gaps)
+        )
         text = f"meets the {s.gap}-priority gap {topic}"
         if dependants:
             text += f"; prerequisite of {_names(dependants)}"
@@ -66,8 +70,15 @@ class MethodWhy:
     tie: bool  # decided only by catalogue order
 
 
-def why_method(spec: GoalSpec, method: int, length: int, solution_avoids: list[Rule]) -> MethodWhy:
-    """Why the goal got its method, and what it beat."""
+def why_method(
+    spec: GoalSpec,
+    method: int,
+    length: int,
+    rules: dict[str, Rule],
+    fires_with: Callable[[str], list[str]],
+) -> MethodWhy:
+    """Why the goal got its method, and what it beat. ``fires_with(m)`` names the
+    avoidable rules whose warning would fire were the goal taught with method ``m``."""
     chosen = spec.methods[method]
     minutes = spec.lengths[length].minutes
     others = sorted(
@@ -89,25 +100,30 @@ def why_method(spec: GoalSpec, method: int, length: int, solution_avoids: list[R
             f"(score {chosen.score}); {chosen.method} comes first in the catalogue",
             True,
         )
-    # a lower-scoring method: say what the better one would have broken
-    if not (best.shortest <= minutes <= best.default) and best.shortest > minutes:
+    if chosen.score == best.score:
         return MethodWhy(
-            f"{best.method} scores higher ({best.score} against {chosen.score}) but needs at "
-            f"least {best.shortest} minutes; {chosen.method} teaches it in the {minutes} "
-            "minutes the programme has for it",
+            f"{chosen.method} and {best.method} fit equally well under the rules "
+            f"(score {chosen.score}); the planner took {chosen.method} for the programme as "
+            "a whole (learning-type balance, the time it has)",
             False,
         )
-    for rule in solution_avoids:
+    # a lower-scoring method: say what the better one would have broken
+    higher = f"{best.method} scores higher ({best.score} against {chosen.score})"
+    if best.shortest > minutes:
         return MethodWhy(
-            f"{best.method} scores higher ({best.score} against {chosen.score}), but "
-            f"{chosen.method} ({chosen.learning_type}) lets the programme avoid: "
-            f"{_said(rule)}",
+            f"{higher} but needs at least {best.shortest} minutes; {chosen.method} teaches it "
+            f"in the {minutes} minutes the programme has for it",
+            False,
+        )
+    avoided = [r for r in fires_with(best.method) if r in rules]
+    if avoided:
+        return MethodWhy(
+            f"{higher}, but {chosen.method} ({chosen.learning_type}) lets the programme "
+            f"avoid: {_said(rules[avoided[0]])}",
             False,
         )
     return MethodWhy(
-        f"{best.method} scores higher ({best.score} against {chosen.score}); "
-        f"{chosen.method} keeps the programme within its time and balance",
-        False,
+        f"{higher}; {chosen.method} keeps the programme within its time and balance", False
     )
 
 

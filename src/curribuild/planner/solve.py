@@ -292,6 +292,7 @@ class _Builder:
         closes: dict[tuple[int, int], list[Lit]] = {}
         self.first_pos: list[Any] = []
         self.last_pos: list[Any] = []
+        self.pending_pairs: list[tuple[dict[tuple[int, int], Lit], dict[tuple[int, int], Lit]]] = []
         for i, g in enumerate(goals):
             model.add(sum(self.use[i]) == self.take[i])
             model.add(sum(self.size[i]) == self.take[i])
@@ -303,6 +304,7 @@ class _Builder:
             window = days.get(i) if days else None
             day_range = range(window[0], window[1] + 1) if window else range(D)
             per_length = []
+            pairs: list[tuple[dict[tuple[int, int], Lit], dict[tuple[int, int], Lit]]] = []
             first_terms: list[Any] = []
             last_terms: list[Any] = []
             for li, ln in enumerate(g.lengths):
@@ -325,15 +327,14 @@ class _Builder:
                     model.add(sum(cells.values()) == self.size[i][li])
                     per_part.append(cells)
                 for pi in range(n - 1):  # consecutive blocks of one day
-                    here, nxt = per_part[pi], per_part[pi + 1]
-                    for (d, k), var in here.items():
-                        model.add(var == nxt[(d, k + 1)])
+                    pairs.append((per_part[pi], per_part[pi + 1]))
                 for (d, k), var in per_part[0].items():
                     first_terms.append((d * K + k) * var)
                 for (d, k), var in per_part[-1].items():
                     last_terms.append((d * K + k) * var)
                 per_length.append(per_part)
             self.x.append(per_length)
+            self.pending_pairs.extend(pairs)
             self.first_pos.append(sum(first_terms))
             self.last_pos.append(sum(last_terms))
         self.cells = teach
@@ -413,6 +414,23 @@ class _Builder:
             capacity += min(frame.teaching_cap, frame.span)
         teach_total = sum(m * v for cell in teach.values() for m, v in cell)
         model.add(teach_total <= capacity)
+        # the parts of a goal: in consecutive blocks of one day, or the last morning
+        # block in use and the first block after lunch
+        for here, nxt in self.pending_pairs:
+            for (d, k), var in here.items():
+                follow = [nxt[(d, k + 1)]] if (d, k + 1) in nxt else []
+                if k + 1 < M and (d, M) in nxt:
+                    across = model.new_bool_var("")
+                    model.add_implication(across, var)
+                    model.add_implication(across, nxt[(d, M)])
+                    model.add_implication(across, self.used[d][k + 1].Not())
+                    follow.append(across)
+                model.add(var <= sum(follow))
+            for (d, k), var in nxt.items():
+                before = [here[(d, k - 1)]] if (d, k - 1) in here else []
+                if k == M:
+                    before += [here[(d, j)] for j in range(M - 1) if (d, j) in here]
+                model.add(var <= sum(before))
         # hard requirements: core goals, high gaps met
         for i, g in enumerate(goals):
             if g.selected.required:
@@ -505,7 +523,8 @@ class _Builder:
                     terms.append(w.method_score * (o.score - best) * self.use[i][j])
             if g.methods:
                 spread += w.method_score * (best - min(o.score for o in g.methods))
-            full = g.selected.goal.minutes
+            # a method's maximum is no shortening
+            full = min(g.selected.goal.minutes, max(o.default for o in g.methods))
             for li, ln in enumerate(g.lengths):
                 short = max(0, full - ln.minutes)
                 if short:
