@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import heapq
 import json
 from collections.abc import Callable, Iterable
 
@@ -23,7 +22,14 @@ from curribuild.planner import model as pm
 from curribuild.planner.infeasible import infeasible_error
 from curribuild.planner.layout import Slot, lay_out
 from curribuild.planner.order import order_goals
-from curribuild.planner.problem import Frame, Gap, GoalSpec, Problem, goal_spec
+from curribuild.planner.problem import (
+    Frame,
+    Gap,
+    GoalSpec,
+    Problem,
+    goal_spec,
+    prerequisite_order,
+)
 from curribuild.planner.select import Selected, select_goals
 from curribuild.planner.solve import Infeasible, Solution, Unknown, solve
 from curribuild.planner.units import GRID, on_grid
@@ -309,27 +315,14 @@ def windows(problem: Problem) -> dict[int, tuple[int, int]] | None:
         return None
     capacity = max(1, min(frame.teaching_cap, frame.span - frame.lunch))
     rank = {i: (not g.selected.required, -g.value, i) for i, g in enumerate(problem.goals)}
-    waiting = {i: len(g.prereqs) for i, g in enumerate(problem.goals)}
-    after: dict[int, list[int]] = {}
-    for i, g in enumerate(problem.goals):
-        for r in g.prereqs:
-            after.setdefault(r, []).append(i)
-    ready = [(rank[i], i) for i, n in waiting.items() if n == 0]
-    heapq.heapify(ready)
     out: dict[int, tuple[int, int]] = {}
     used = 0
-    earliest: dict[int, int] = {}
-    while ready:
-        _, i = heapq.heappop(ready)
+    for i in prerequisite_order(problem, rank):
         g = problem.goals[i]
-        day = max(min(frame.days - 1, used // capacity), earliest.get(i, 0))
+        earliest = max((out[r][0] for r in g.prereqs), default=0)
+        day = max(min(frame.days - 1, used // capacity), earliest)
         out[i] = (max(0, day - WINDOW), min(frame.days - 1, day + WINDOW))
         used += min(ln.minutes for ln in g.lengths)
-        for j in after.get(i, []):
-            earliest[j] = max(earliest.get(j, 0), out[i][0])
-            waiting[j] -= 1
-            if waiting[j] == 0:
-                heapq.heappush(ready, (rank[j], j))
     return out
 
 

@@ -10,11 +10,10 @@ ending in the lunch window, the day frame and the online teaching cap.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from curribuild.planner.problem import LUNCH_WINDOW, Problem
+from curribuild.planner.problem import LUNCH_WINDOW, Problem, prerequisite_order
 from curribuild.planner.solve import Hint, Placement
 
 
@@ -85,21 +84,9 @@ def greedy_hint(
     days = [_Day() for _ in range(f.days)]
     first = _entries(problem, topics or set()) if windows is None else set()
     rank = {i: (not g.selected.required, i not in first, -g.value, i) for i, g in enumerate(goals)}
-    waiting = {i: len(g.prereqs) for i, g in enumerate(goals)}
-    after: dict[int, list[int]] = {}
-    for i, g in enumerate(goals):
-        for r in g.prereqs:
-            after.setdefault(r, []).append(i)
-    ready = [(rank[i], i) for i, n in waiting.items() if n == 0]
-    heapq.heapify(ready)
     placed: dict[int, Placement] = {}
-    while ready:
-        _, i = heapq.heappop(ready)
+    for i in prerequisite_order(problem, rank):
         g = goals[i]
-        for j in after.get(i, []):
-            waiting[j] -= 1
-            if waiting[j] == 0:
-                heapq.heappush(ready, (rank[j], j))
         if any(r not in placed for r in g.prereqs):
             continue
         method = min(range(len(g.methods)), key=lambda k: (-g.methods[k].score, g.methods[k].index))

@@ -8,13 +8,13 @@ the source of truth for eligibility and scores); the solver reads only this.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import heapq
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from curribuild.engine.match import Decision
 from curribuild.models.config import Weights
 from curribuild.models.methods import Method
-from curribuild.models.rules import AddSession
 from curribuild.planner.select import Selected
 from curribuild.planner.units import GRID, lengths, split
 
@@ -167,5 +167,20 @@ def goal_spec(
     return GoalSpec(selected, decision, options, spans)
 
 
-def debrief_spec(fired: list[tuple[str, AddSession]]) -> tuple[str, AddSession] | None:
-    return fired[0] if fired else None
+def prerequisite_order(problem: Problem, rank: Mapping[int, tuple[object, ...]]) -> Iterator[int]:
+    """Candidate goals (indices) in prerequisite order, the lowest ``rank`` first among
+    those whose prerequisites have all come."""
+    waiting = {i: len(g.prereqs) for i, g in enumerate(problem.goals)}
+    after: dict[int, list[int]] = {}
+    for i, g in enumerate(problem.goals):
+        for r in g.prereqs:
+            after.setdefault(r, []).append(i)
+    ready = [(rank[i], i) for i, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    while ready:
+        _, i = heapq.heappop(ready)
+        yield i
+        for j in after.get(i, []):
+            waiting[j] -= 1
+            if waiting[j] == 0:
+                heapq.heappush(ready, (rank[j], j))

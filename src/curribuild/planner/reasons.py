@@ -58,12 +58,6 @@ def _said(rule: Rule) -> str:
     return f"{rule.description.rstrip('.')} ({rule.id})"
 
 
-def _topics(rule: Rule) -> set[str]:
-    from curribuild.planner.build import _avoid_topics
-
-    return _avoid_topics([rule])
-
-
 @dataclass(frozen=True, slots=True)
 class MethodWhy:
     text: str
