@@ -337,8 +337,8 @@ import curribuild.checks.runner as runner
 
 found_files = runner.collect_files
 
-def collect_then_delete(paths):
-    found = found_files(paths)
+def collect_then_delete(paths, *rest, **options):
+    found = found_files(paths, *rest, **options)
     for item in found:
         file = item[0] if isinstance(item, tuple) else item
         if file.name.startswith("vanish"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import re
 import time
 from collections.abc import Iterable, Sequence
@@ -10,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from curribuild.checks.codes import LINTS, default_severity
+from curribuild.checks.codes.cb013 import CODE as CB013
 from curribuild.checks.codes.cb401 import check_document, patterns_for
 from curribuild.checks.context import LintContext
 from curribuild.checks.lintdata import MAX_STIGMA_TERMS
@@ -26,7 +26,7 @@ from curribuild.curriculum import (
     forget,
     parse_file,
 )
-from curribuild.discovery import git_ignored, real, walk_yaml
+from curribuild.discovery import Globs, IgnoreFiles, discover, real, repository_root
 from curribuild.engine.ruletests import run_cases
 from curribuild.errors import UsageError, UserError
 from curribuild.findings import Finding, Severity
@@ -53,6 +53,8 @@ class CheckResult:
     files: list[str]
     documents: int
     strict: bool = False
+    root: str = ""  # the repository checked, as displayed (for findings without a file)
+    config: str = ""  # its curribuild.yaml, as displayed, when it has one
 
     @property
     def exit_code(self) -> int:
@@ -63,9 +65,18 @@ class CheckResult:
         return sum(1 for f in self.findings if f.severity is severity)
 
 
-def collect_files(paths: Sequence[Path]) -> list[tuple[Path, bool]]:
-    """YAML files to check, each with whether the user named it explicitly."""
+def collect_files(
+    paths: Sequence[Path], skipped: list[Finding] | None = None
+) -> list[tuple[Path, bool]]:
+    """YAML files to check, each with whether the user named it explicitly.
+
+    Folders are walked with the ``.gitignore`` files of their repository
+    (:func:`~curribuild.discovery.repository_root`); a symlinked file that
+    resolves outside the folder is not read, and a CB013 finding for it is
+    appended to ``skipped``.
+    """
     out: dict[Path, tuple[Path, bool]] = {}  # resolved path -> (path as given, explicit)
+    ignores: dict[Path, IgnoreFiles] = {}
 
     def add(file: Path, explicit: bool) -> None:
         key = real(file)
@@ -74,16 +85,30 @@ def collect_files(paths: Sequence[Path]) -> list[tuple[Path, bool]]:
 
     for path in paths:
         if path.is_dir():
-            found = walk_yaml(path)
-            ignored = git_ignored(found)
-            for file in found:
-                if file not in ignored:
-                    add(file, False)
+            root = repository_root(path)
+            ignore = ignores.setdefault(root, IgnoreFiles(root))
+            found = discover(path, ignore)
+            for file in found.files:
+                add(file, False)
+            if skipped is not None:
+                skipped.extend(_outside_finding(item.path, path) for item in found.outside)
         elif path.exists() or path.is_symlink():
             add(path, True)  # a pipe, device or dangling link is reported as unreadable
         else:
             raise UsageError(f"no such file or directory: {path}")
     return sorted(out.values(), key=lambda item: item[0].as_posix())
+
+
+def _outside_finding(file: Path, folder: Path) -> Finding:
+    return Finding(
+        CB013,
+        f"symbolic link to a file outside the folder being checked ({display_path(folder)}); "
+        "it is not read",
+        display_path(file),
+        1,
+        1,
+        fix="check the file's own folder on the command line, or replace the link with the file",
+    )
 
 
 def find_repo_config(
@@ -109,8 +134,11 @@ def find_repo_config(
 def _filtered(
     files: list[tuple[Path, bool]], config: Config | None, root: Path | None
 ) -> list[tuple[Path, bool]]:
+    """The config's ``include:``/``exclude:`` (gitwildmatch globs relative to its folder);
+    files named on the command line are always kept."""
     if config is None or root is None or not (config.include or config.exclude):
         return files
+    include, exclude = Globs(config.include), Globs(config.exclude)
     out = []
     for file, explicit in files:
         try:
@@ -118,9 +146,9 @@ def _filtered(
         except ValueError:
             rel = file.as_posix()
         if not explicit:
-            if config.include and not any(fnmatch.fnmatch(rel, pat) for pat in config.include):
+            if include and not include.match(rel):
                 continue
-            if any(fnmatch.fnmatch(rel, pat) for pat in config.exclude):
+            if exclude.match(rel):
                 continue
         out.append((file, explicit))
     return out
@@ -163,7 +191,8 @@ def run_check(options: CheckOptions) -> CheckResult:
     if options.max_bytes is not None:
         options.limits = Limits(options.max_bytes, options.limits.max_depth)
     deadline = time.monotonic() + options.max_seconds if options.max_seconds else None
-    files = _filtered(collect_files(options.paths), repo_config, repo_root)
+    skipped: list[Finding] = []
+    files = _filtered(collect_files(options.paths, skipped), repo_config, repo_root)
     locator = Locator()
     findings: list[Finding] = []
     groups: dict[Path, list[Parsed]] = {}
@@ -173,6 +202,7 @@ def run_check(options: CheckOptions) -> CheckResult:
     }
     documents = 0
     findings.extend(config_findings)
+    findings.extend(skipped)
     extra_terms = tuple(repo_config.stigma_terms) if repo_config else ()
     if len(extra_terms) > MAX_STIGMA_TERMS and repo_root is not None:
         config_file = repo_root / "curribuild.yaml"
@@ -239,6 +269,10 @@ def run_check(options: CheckOptions) -> CheckResult:
         [display_path(f) for f, _ in files],
         documents,
         options.strict,
+        root=display_path(
+            repo_root or repository_root(options.paths[0] if options.paths else Path())
+        ),
+        config=display_path(repo_root / "curribuild.yaml") if repo_root is not None else "",
     )
 
 

@@ -39,6 +39,17 @@ def source_line(path: str, line_no: int, cache: dict[str, list[str] | None]) -> 
     return lines[line_no - 1]
 
 
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes: 2 for wide characters (CJK, most emoji), 0 for
+    combining marks, 1 otherwise (``wcwidth``)."""
+    from wcwidth import wcswidth, wcwidth
+
+    width = wcswidth(text)
+    if width >= 0:
+        return width
+    return sum(max(wcwidth(char), 0) for char in text)  # a character it cannot measure: 0
+
+
 def _snippet(finding: Finding, cache: dict[str, list[str] | None]) -> Text | None:
     src = source_line(finding.path, finding.line, cache)
     if src is None:
@@ -49,8 +60,9 @@ def _snippet(finding: Finding, cache: dict[str, list[str] | None]) -> Text | Non
         start = col - _MAX_SHOWN // 2
     raw = src[start : start + _MAX_SHOWN].replace("\t", " ")
     shown = neutral(raw, multiline=False)
-    # escapes widen the line: the caret moves by as much as the text before it did
-    before = len(neutral(raw[: max(col - 1 - start, 0)], multiline=False))
+    # the caret goes under the column's character as a terminal draws the line: escapes
+    # widen the text before it, wide characters (CJK, emoji) take two cells each
+    before = display_width(neutral(raw[: max(col - 1 - start, 0)], multiline=False))
     prefix = "…" if start else ""
     gutter = f"{finding.line:>5} | "
     text = Text(gutter, style="dim")
