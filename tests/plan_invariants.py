@@ -153,14 +153,11 @@ def check_plan(plan: Plan, needs: Needs, cur: Curriculum) -> None:
     _check_days(plan, needs, cur)
     _check_goals(plan, needs, cur, prepared)
     _check_programme_rules(plan, needs, cur, fired)
-    # Three promises hold only for a plan the solver proved optimal: no idle day end a
-    # dropped goal would fill, no goal kept that nothing needs, every avoidable warning
-    # avoided. An unproven plan says so (solver.status "feasible"); the planner has no
-    # clean-up pass for them yet (issue 11 stays open for it).
-    proven = plan.solver.status == "optimal"
-    _check_reasons(plan, needs, cur, fired, proven)
-    if proven:
-        _check_compact_days(plan, needs, cur, prepared, fired)
+    # These hold for every plan, proven optimal or not: the repair of an unproven
+    # plan (planner/repair.py) brings the day-ends, kept goals and avoidable
+    # warnings to where no one-day change improves them.
+    _check_reasons(plan, needs, cur, fired)
+    _check_compact_days(plan, needs, cur, prepared, fired)
 
 
 def _check_format(plan: Plan, needs: Needs) -> None:
@@ -211,7 +208,7 @@ def _check_solver(plan: Plan) -> None:
     assert solver.bound >= solver.objective, (solver.bound, solver.objective)
     assert solver.order_bound >= solver.order_objective
     if solver.status == "optimal":
-        assert solver.bound == solver.objective
+        assert solver.bound == solver.objective, (solver.bound, solver.objective)
     assert solver.ties == sorted(g.id for g in plan.goals.scheduled if g.tie)
 
 
@@ -482,10 +479,8 @@ def _check_programme_rules(plan: Plan, needs: Needs, cur: Curriculum, fired: lis
     avoid = avoid_rules(cur)
     for f in plan.findings:
         if f.code == "CB310" and f.rule in avoid:
-            # proven unavoidable, or (unproven plans only) said to be not yet avoided
-            assert "not avoidable" in f.message or (
-                plan.solver.status != "optimal" and "within its time limit" in f.message
-            ), f"avoidable warning not avoided: {f.message}"
+            # every avoidable warning is avoided, or said (and proven) to be unavoidable
+            assert "not avoidable" in f.message, f"avoidable warning not avoided: {f.message}"
     for f in plan.findings:
         if f.code in ("CB310", "CB311") and f.rule not in programme:
             assert f.rule in cur.rules and any(
@@ -517,9 +512,7 @@ def _requires_all(cur: Curriculum, gid: str) -> set[str]:
     return out
 
 
-def _check_reasons(
-    plan: Plan, needs: Needs, cur: Curriculum, fired: list[Fired], proven: bool = True
-) -> None:
+def _check_reasons(plan: Plan, needs: Needs, cur: Curriculum, fired: list[Fired]) -> None:
     """Every goal is in the plan for a reason that holds on the plan as written: core,
     a gap it meets, a scheduled goal that needs it, or an avoidable warning that would
     fire without it; a goal nobody asked for is never in the plan for nothing."""
@@ -560,10 +553,6 @@ def _check_reasons(
         if m := WHY_PREREQ.match(why):
             for other in _names(m[1]):
                 assert other in scheduled and gid in cur.goals[other].requires, (gid, why)
-            continue
-        if why.startswith("asked for as a ") and not proven:
-            continue
-        if why.startswith("not asked for: the best plan the solver found") and not proven:
             continue
         if why.startswith("asked for as a "):
             # a goal asked for only as the prerequisite of another: fine when there is

@@ -34,10 +34,13 @@ from curribuild.engine.match import base_env
 from curribuild.models.needs import Needs
 from curribuild.models.rules import All, AnyOf, Condition, Leaf, Not, Rule
 from curribuild.planner.problem import LUNCH_WINDOW, GoalSpec, Problem
+from curribuild.planner.repair import Found, GoalVars, hint_all, objective_at, repair
 
 Lit = Any  # a cp_model literal (BoolVar or its negation)
 LARGE = 50_000  # variables: above this, a one-stage solve with a lighter presolve
 FIRST_STAGE = 0.7  # share of the deterministic limit for goals and methods; the rest orders
+REPAIR = 0.3  # share of the limit for repairing an unproven first stage, day by day
+REORDER = 0.1  # share of the limit for improving an unproven order, day by day
 
 
 @dataclass(slots=True)
@@ -63,6 +66,7 @@ class Solution:
     order_bound: int = 0
     wall_seconds: float = 0.0
     deterministic_seconds: float = 0.0
+    repaired: int = 0  # neighbourhoods of the repair that made the plan better
 
 
 @dataclass(slots=True)
@@ -158,11 +162,15 @@ class _Facts:
         return self._memo(("perspective", name), lambda: self.b.perspective(name))
 
     def sensitive(self) -> Lit:
+        """Distressing material in the programme: a sensitive goal, or a goal taught
+        with case material when the needs say the cases are distressing (the goal's
+        debriefed methods, exactly the programme fact ``any_sensitive``)."""
         b = self.b
         return self._memo(
             ("sensitive", ""),
             lambda: _or(
-                b.model, [b.take[i] for i, g in enumerate(b.p.goals) if g.selected.goal.sensitive]
+                b.model,
+                [b.use[i][j] for i, g in enumerate(b.p.goals) for j in g.debriefed_by],
             ),
         )
 
@@ -293,6 +301,7 @@ class _Builder:
         self.first_pos: list[Any] = []
         self.last_pos: list[Any] = []
         self.pending_pairs: list[tuple[dict[tuple[int, int], Lit], dict[tuple[int, int], Lit]]] = []
+        self.vars: list[GoalVars] = []  # by proto index, for the repair
         for i, g in enumerate(goals):
             model.add(sum(self.use[i]) == self.take[i])
             model.add(sum(self.size[i]) == self.take[i])
@@ -334,6 +343,18 @@ class _Builder:
                     last_terms.append((d * K + k) * var)
                 per_length.append(per_part)
             self.x.append(per_length)
+            self.vars.append(
+                GoalVars(
+                    take=self.take[i].index,
+                    choice=[v.index for v in (*self.use[i], *self.size[i])],
+                    cells=[
+                        (d, v.index)
+                        for per_part in per_length
+                        for cells in per_part
+                        for (d, _), v in cells.items()
+                    ],
+                )
+            )
             self.pending_pairs.extend(pairs)
             self.first_pos.append(sum(first_terms))
             self.last_pos.append(sum(last_terms))
@@ -507,11 +528,13 @@ class _Builder:
         p, model, w = self.p, self.model, self.p.weights
         terms: list[Any] = []
         spread = 0  # the most the non-avoid terms can move the objective
+        upper = 0  # no plan scores more: every gain at once, no cost
         order: list[Any] = []  # the second stage: pedagogy and position
         for i, g in enumerate(p.goals):
             if g.value:
                 terms.append(g.value * self.take[i])
                 spread += g.value
+                upper += max(0, g.value)
             if not g.selected.requested:
                 terms.append(-w.unrequested_goal * self.take[i])
                 spread += w.unrequested_goal
@@ -538,16 +561,19 @@ class _Builder:
             if gap.priority != "high":
                 terms.append(w.gap_met * self.gap_met[k])
                 spread += w.gap_met
+                upper += w.gap_met
         from curribuild.models.common import LEARNING_TYPES, PERSPECTIVES
 
         if w.learning_type:
             for kind in LEARNING_TYPES:
                 terms.append(w.learning_type * self.facts.learning_type(kind))
                 spread += w.learning_type
+                upper += w.learning_type
         if w.perspective:
             for name in PERSPECTIVES:
                 terms.append(w.perspective * self.facts.perspective(name))
                 spread += w.perspective
+                upper += w.perspective
         if w.pedagogy:
             for a, b in self._pedagogy_pairs():
                 late = model.new_bool_var("")
@@ -561,6 +587,7 @@ class _Builder:
         for lit in self.avoid.values():
             terms.append(-avoid_weight * lit)
         self.primary = sum(terms)
+        self.upper = upper
         self.secondary = sum(order)
         model.maximize(self.primary)
 
@@ -629,53 +656,104 @@ def solve(
     """
     b = _Builder(problem, needs, avoid, assume=False, hint=hint, days=days)
     large = len(b.model.proto.variables) > LARGE
-    first = _solver(deterministic_seconds * (1.0 if large else FIRST_STAGE), seed, large=large)
+    limit = deterministic_seconds
+    first = _solver(limit * (1.0 if large else FIRST_STAGE), seed, large=large)
     status = first.solve(b.model)
     if status == cp_model.INFEASIBLE:
         raise Infeasible(conflict(problem, needs, avoid, deterministic_seconds, seed, days))
-    if status == cp_model.UNKNOWN and hint is not None:
-        # no solution within the limit: the hint itself, when it is a plan
-        fixed = _solver(deterministic_seconds, seed, large=large)
+    found: Found | None = None
+    bound = round(first.best_objective_bound)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found = _found(first)
+    elif status == cp_model.UNKNOWN and hint is not None:
+        # no solution within the limit: the hint itself, when it is a plan; the
+        # first stage proved nothing, so the bound is the objective's own ceiling
+        fixed = _solver(limit, seed, large=large)
         fixed.parameters.fix_variables_to_their_hinted_value = True
-        status = fixed.solve(b.model)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            bound = max(int(first.best_objective_bound), int(fixed.objective_value))
-            return _read(b, fixed, (cp_model.FEASIBLE, int(fixed.objective_value), bound), None)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if fixed.solve(b.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = _found(fixed)
+            # a bound the first stage proved without a plan, or the objective's ceiling
+            bound = min(b.upper, round(first.best_objective_bound))
+    if found is None:
         raise Unknown()
+    found.deterministic_seconds += first.response_proto.deterministic_time
+    found.wall_seconds += first.wall_time
+    proven = status == cp_model.OPTIMAL
     proof: dict[str, bool] = {}
-    if status != cp_model.OPTIMAL and not large:
-        first, status, proof = _avoid_harder(b, first, status, deterministic_seconds, seed)
-    primary = (status, int(first.objective_value), int(first.best_objective_bound))
+    if not proven:
+        # first the warnings: forbidding them prunes the search more than anything
+        # (and, when a plan without them exists, keeps them out of the repair too)
+        if not large:
+            found, proof = _avoid_harder(b, found, limit * (1 - FIRST_STAGE), seed)
+        found = repair(
+            b.model,
+            b.vars,
+            problem.frame.days,
+            found,
+            limit * REPAIR,
+            lambda seconds: _solver(seconds, seed, large=large),
+        )
+    primary = (proven, found.objective, max(bound, found.objective))
     if large:  # the second stage would presolve the whole model again
-        return _read(b, first, primary, None, proof)
-    spent = first.response_proto.deterministic_time
+        return _read(b, found.values, primary, None, proof, found)
     # second stage: the best order among plans that keep the first stage's value
     model = b.model
-    model.clear_hints()  # type: ignore[no-untyped-call]
-    for index in range(len(model.proto.variables)):
-        var = model.get_int_var_from_proto_index(index)
-        model.add_hint(var, first.value(var))
-    model.add(b.primary >= primary[1])
+    hint_all(model, found.values)
+    model.add(b.primary >= found.objective)
     model.maximize(b.secondary)
-    second = _solver(max(0.5, deterministic_seconds - spent), seed)
+    second = _solver(max(0.5, limit - found.deterministic_seconds), seed)
     status2 = second.solve(model)
-    if status2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _read(b, first, primary, None, proof)
-    return _read(b, second, primary, status2, proof)
+    found.deterministic_seconds += second.response_proto.deterministic_time
+    found.wall_seconds += second.wall_time
+    if status2 == cp_model.OPTIMAL:
+        order = (True, round(second.objective_value), round(second.best_objective_bound))
+        return _read(b, list(second.response_proto.solution), primary, order, proof, found)
+    # unproven order: improve it day by day as the first stage was (every order term
+    # is a penalty, so 0 bounds it when the solver proved nothing)
+    if status2 == cp_model.FEASIBLE:
+        start = Found(list(second.response_proto.solution), round(second.objective_value))
+        order_bound = min(0, round(second.best_objective_bound))
+    else:
+        start = Found(list(found.values), objective_at(model, found.values))
+        order_bound = 0
+    reordered = repair(
+        model,
+        b.vars,
+        problem.frame.days,
+        start,
+        limit * REORDER,
+        lambda seconds: _solver(seconds, seed),
+        whole=False,
+        rounds=1,  # each attempt costs wall time however small the day: one pass
+    )
+    found.deterministic_seconds += reordered.deterministic_seconds
+    found.wall_seconds += reordered.wall_seconds
+    found.improved += reordered.improved
+    order = (False, reordered.objective, max(order_bound, reordered.objective))
+    return _read(b, reordered.values, primary, order, proof, found)
+
+
+def _found(solver: cp_model.CpSolver) -> Found:
+    return Found(list(solver.response_proto.solution), round(solver.objective_value))
+
+
+def _value(values: list[int], lit: Lit) -> bool:
+    """A literal's truth in a solution given as every variable's value."""
+    index: int = lit.index
+    return values[index] == 1 if index >= 0 else values[-index - 1] == 0
 
 
 def _avoid_harder(
-    b: _Builder, first: cp_model.CpSolver, status: Any, seconds: float, seed: int
-) -> tuple[cp_model.CpSolver, Any, dict[str, bool]]:
+    b: _Builder, found: Found, seconds: float, seed: int
+) -> tuple[Found, dict[str, bool]]:
     """When the first stage stopped unproven with an avoidable warning still holding:
     solve again with the warnings forbidden. A plan found is better (the warnings
     outweigh everything else) and is kept; none means they cannot be avoided
-    (proven when the solver says infeasible). Returns the solver to read, its status,
-    and per warning still holding whether that was proven."""
-    held = {rid: lit for rid, lit in b.avoid.items() if first.boolean_value(lit)}
+    (proven when the solver says infeasible). Returns the plan to keep and, per
+    warning still holding, whether that was proven."""
+    held = {rid: lit for rid, lit in b.avoid.items() if _value(found.values, lit)}
     if not held:
-        return first, status, {}
+        return found, {}
     trial = b.model.clone()
     for lit in held.values():
         index = lit.index
@@ -683,13 +761,18 @@ def _avoid_harder(
             trial.add(trial.get_bool_var_from_proto_index(-index - 1) == 1)
         else:
             trial.add(trial.get_bool_var_from_proto_index(index) == 0)
-    again = _solver(seconds * (1 - FIRST_STAGE), seed)
-    found = again.solve(trial)
-    if found in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    again = _solver(seconds, seed)
+    status = again.solve(trial)
+    found.deterministic_seconds += again.response_proto.deterministic_time
+    found.wall_seconds += again.wall_time
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         for lit in held.values():
             b.model.add(lit == 0) if lit.index >= 0 else b.model.add(lit.Not() == 1)
-        return again, cp_model.FEASIBLE, {}
-    return first, status, dict.fromkeys(held, found == cp_model.INFEASIBLE)
+        better = _found(again)
+        better.deterministic_seconds = found.deterministic_seconds
+        better.wall_seconds = found.wall_seconds
+        return better, {}
+    return found, dict.fromkeys(held, status == cp_model.INFEASIBLE)
 
 
 def feasible(
@@ -785,43 +868,42 @@ def _first_of_equals(g: GoalSpec, method: int, length: int, named: set[str]) -> 
 
 def _read(
     b: _Builder,
-    solver: cp_model.CpSolver,
-    primary: tuple[Any, int, int],
-    status2: Any,
-    proof: dict[str, bool] | None = None,
+    values: list[int],
+    primary: tuple[bool, int, int],
+    order: tuple[bool, int, int] | None,
+    proof: dict[str, bool],
+    found: Found,
 ) -> Solution:
-    """The solution in ``solver``; ``primary`` is the first stage's (status, objective,
-    bound), ``status2`` the second stage's status (None when it found nothing)."""
+    """The solution given by ``values``; ``primary`` is the first stage's (proven,
+    objective, bound), ``order`` the second stage's (None when it found nothing)."""
     placements: dict[int, Placement] = {}
     named = {name for kind, name in b.facts.cache if kind == "method"}
     for i, g in enumerate(b.p.goals):
-        if not solver.boolean_value(b.take[i]):
+        if not _value(values, b.take[i]):
             continue
-        method = next(j for j, v in enumerate(b.use[i]) if solver.boolean_value(v))
-        length = next(li for li, v in enumerate(b.size[i]) if solver.boolean_value(v))
+        method = next(j for j, v in enumerate(b.use[i]) if _value(values, v))
+        length = next(li for li, v in enumerate(b.size[i]) if _value(values, v))
         method = _first_of_equals(g, method, length, named)
         blocks = [
-            next(cell for cell, v in cells.items() if solver.boolean_value(v))
-            for cells in b.x[i][length]
+            next(cell for cell, v in cells.items() if _value(values, v)) for cells in b.x[i][length]
         ]
         placements[i] = Placement(method, length, blocks)
     lunch_after: list[int | None] = [
-        b.morning if solver.boolean_value(after) else None for after in b.afternoon
+        b.morning if _value(values, after) else None for after in b.afternoon
     ]
-    proven = primary[0] == cp_model.OPTIMAL and status2 == cp_model.OPTIMAL
+    proven = primary[0] and order is not None and order[0]
     return Solution(
         status="optimal" if proven else "feasible",
         objective=primary[1],
         bound=primary[2],
-        order_objective=int(solver.objective_value) if status2 is not None else 0,
-        order_bound=int(solver.best_objective_bound) if status2 is not None else 0,
+        order_objective=order[1] if order is not None else 0,
+        order_bound=order[2] if order is not None else 0,
         placements=placements,
-        reflection_break=[bool(solver.boolean_value(v)) for v in b.reflection_break],
+        reflection_break=[_value(values, v) for v in b.reflection_break],
         lunch_after=lunch_after,
-        avoided={rid: bool(solver.boolean_value(lit)) for rid, lit in b.avoid.items()},
-        proven=(
-            dict.fromkeys(b.avoid, True) if primary[0] == cp_model.OPTIMAL else dict(proof or {})
-        ),
-        wall_seconds=solver.wall_time,
-        deterministic_seconds=solver.response_proto.deterministic_time,
+        avoided={rid: _value(values, lit) for rid, lit in b.avoid.items()},
+        proven=dict.fromkeys(b.avoid, True) if primary[0] else dict(proof),
+        wall_seconds=found.wall_seconds,
+        deterministic_seconds=found.deterministic_seconds,
+        repaired=found.improved,
     )
