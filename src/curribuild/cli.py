@@ -248,17 +248,28 @@ def render(
         Path | None,
         typer.Option("--template", help="A Jinja2 template to use instead of the bundled one."),
     ] = None,
+    template_seconds: Annotated[
+        float | None,
+        typer.Option(
+            "--template-seconds",
+            envvar="CURRIBUILD_TEMPLATE_SECONDS",
+            show_envvar=True,
+            help="Time limit for rendering a template, in seconds (default 5, at most 3600).",
+        ),
+    ] = None,
 ) -> None:
     """Render a plan as Markdown, standalone HTML, an iCalendar file or JSON.
 
     Templates run in Jinja2's sandbox. A ./templates/programme.FORMAT.j2 overrides the
-    bundled template.
+    bundled template. Every string and list a template builds is capped at 20,000,000
+    characters or items, like its output; rendering stops after 5 seconds
+    (--template-seconds).
     """
 
     def action() -> int:
         from curribuild.commands import render as command
 
-        return command.run(plan, fmt.value, output, template)
+        return command.run(plan, fmt.value, output, template, template_seconds)
 
     _guard(action)
 

@@ -57,7 +57,18 @@ def load_plan(path: Path) -> Plan:
         ) from None
 
 
-def render_text(plan: Plan, fmt: str, template: Path | None) -> str:
+def template_seconds(option: float | None) -> float:
+    """The template time limit: ``--template-seconds``, else the environment's
+    ``CURRIBUILD_TEMPLATE_SECONDS``, else 5 seconds."""
+    from curribuild.render.limits import seconds_setting
+
+    try:
+        return seconds_setting(option)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def render_text(plan: Plan, fmt: str, template: Path | None, seconds: float | None = None) -> str:
     if fmt == "json":
         if template is not None:
             raise UsageError("--template does not apply to --format json")
@@ -79,12 +90,19 @@ def render_text(plan: Plan, fmt: str, template: Path | None) -> str:
     else:
         local = Path("templates") / f"programme.{fmt}.j2"
         chosen = local if local.is_file() else f"programme.{fmt}.j2"
-    return render(chosen, build_view(plan), autoescape=fmt == "html")
+    limit = template_seconds(seconds)
+    return render(chosen, build_view(plan), autoescape=fmt == "html", max_seconds=limit)
 
 
-def run(plan_path: Path | None, fmt: str, output: str | None, template: Path | None) -> int:
+def run(
+    plan_path: Path | None,
+    fmt: str,
+    output: str | None,
+    template: Path | None,
+    template_seconds: float | None = None,
+) -> int:
     plan = load_plan(plan_path or DEFAULT_PLAN)
-    text = render_text(plan, fmt, template)
+    text = render_text(plan, fmt, template, template_seconds)
     target = output or (Path("build") / f"programme.{EXTENSIONS[fmt]}").as_posix()
     where = write_output(target, text)
     if where != "<stdout>":

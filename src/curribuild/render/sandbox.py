@@ -1,40 +1,74 @@
 """Rendering templates safely: Jinja2's immutable sandbox, StrictUndefined,
-a cap on output size and a time limit.
+a cap on output size and on every value built on the way, a time limit and an
+address-space limit.
 
 Every template, bundled or user-supplied, runs here. A template error becomes
 a :class:`~curribuild.errors.UserError` naming the template and line.
+The caps on values are in :mod:`curribuild.render.limits`.
 """
 
 from __future__ import annotations
 
-import operator
 import re
 import signal
 import threading
 import time
+import types
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
+from functools import update_wrapper
 from pathlib import Path
 from types import TracebackType
 from typing import Any, cast
 
 import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
+from jinja2.runtime import Context
+from jinja2.sandbox import (
+    ImmutableSandboxedEnvironment,
+    SandboxedEscapeFormatter,
+    SandboxedFormatter,
+)
+from markupsafe import Markup
 
 from curribuild.errors import UserError
 from curribuild.findings import Finding
+from curribuild.render.limits import (
+    DEFAULT_SECONDS,
+    MAX_CHARS,
+    CappedBuffer,
+    CappedFormatting,
+    Limits,
+    TemplateLimitError,
+    capped_filters,
+    capped_lipsum,
+    capped_method_call,
+)
 from curribuild.resources import templates_dir
 
-MAX_OUTPUT_CHARS = 20_000_000
-MAX_SECONDS = 30.0
-MAX_SEQUENCE = 1_000_000
-MAX_POWER_BITS = 100_000
+MAX_OUTPUT_CHARS = MAX_CHARS
+MAX_SECONDS = DEFAULT_SECONDS
 ALARM_GRACE = 2.0
+# The address space a render may add to what the process holds when it starts: a
+# backstop under the caps (a normal render adds a few MB; README: Templates and their limits).
+MEMORY_HEADROOM = 1024**3
 
-
-class TemplateLimitError(Exception):
-    """Raised from inside rendering when a limit is exceeded."""
+__all__ = [
+    "ALARM_GRACE",
+    "MAX_OUTPUT_CHARS",
+    "MAX_SECONDS",
+    "MEMORY_HEADROOM",
+    "TemplateLimitError",
+    "address_space_in_use",
+    "address_space_limit",
+    "ics_safe",
+    "make_environment",
+    "md_code",
+    "md_text",
+    "render",
+]
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
@@ -67,59 +101,154 @@ def ics_safe(value: Any) -> str:
     return str(value).replace("\r", " ").replace("\n", " ")
 
 
-class _Environment(ImmutableSandboxedEnvironment):
-    """The immutable sandbox with size guards on ``*`` and ``**``."""
+class _CodeGenerator(CodeGenerator):
+    """Jinja2's code generator, with the buffers of macros and blocks and the ``~``
+    operator going through the environment's caps."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    def buffer(self, frame: Frame) -> None:
+        frame.buffer = self.temporary_identifier()
+        self.writeline(f"{frame.buffer} = environment.capped_buffer()")
 
-    def __init__(self, deadline: float, seconds: float, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.deadline = deadline
-        self.seconds = seconds
-        self.globals["range"] = self.timed_range
-
-    def call_binop(
-        self, context: jinja2.runtime.Context, operator_: str, left: Any, right: Any
-    ) -> Any:
-        self.check_time()
-        if operator_ == "**":
-            if isinstance(left, int) and isinstance(right, int):
-                bits = max(1, abs(left).bit_length()) * abs(right)
-                if bits > MAX_POWER_BITS:
-                    raise TemplateLimitError("template computes a number that is too large")
-            elif isinstance(right, int | float) and abs(right) > 1000:
-                raise TemplateLimitError("exponent too large in template")
-            return operator.pow(left, right)
-        if isinstance(left, str | list | tuple) and isinstance(right, int):
-            size = len(left) * right
-        elif isinstance(right, str | list | tuple) and isinstance(left, int):
-            size = len(right) * left
+    @optimizeconst
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        elif frame.eval_ctx.autoescape:
+            join = "markup_join"
         else:
-            size = 0
-        if size > MAX_SEQUENCE:
-            raise TemplateLimitError(
-                f"template builds a value of {size:,} items (limit {MAX_SEQUENCE:,})"
-            )
-        return operator.mul(left, right)
+            join = "str_join"
+        self.write(f"environment.capped_concat({join}, (")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class _Formatter(CappedFormatting, SandboxedFormatter):
+    pass
+
+
+class _EscapeFormatter(CappedFormatting, SandboxedEscapeFormatter):
+    pass
+
+
+class _Environment(ImmutableSandboxedEnvironment):
+    """The immutable sandbox with every operator, filter, method call, ``~``, block
+    buffer and printed value held to the limits."""
+
+    intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
+    code_generator_class = _CodeGenerator
+
+    def __init__(self, limits: Limits, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.limits = limits
+        self.globals["range"] = self.timed_range
+        self.globals["lipsum"] = capped_lipsum(
+            limits, cast(Callable[..., str], self.globals["lipsum"])
+        )
+
+        output = limits.output
+        quick = limits.max_chars // 6  # a string this short is within the cap, even escaped
+
+        @jinja2.pass_eval_context
+        def finalize(eval_ctx: jinja2.nodes.EvalContext, value: Any) -> Any:
+            kind = type(value)
+            if kind is int or (kind is str and len(value) <= quick):
+                return value
+            return output(value, eval_ctx.autoescape)
+
+        self.finalize = finalize
+
+    @property
+    def deadline(self) -> float:
+        return self.limits.deadline
+
+    @property
+    def seconds(self) -> float:
+        return self.limits.seconds
+
+    def call_binop(self, context: Context, operator_: str, left: Any, right: Any) -> Any:
+        limits = self.limits
+        limits.check_time()
+        if operator_ == "*":
+            return limits.multiply(left, right)
+        if operator_ == "+":
+            return limits.add(left, right)
+        if operator_ == "**":
+            return limits.power(left, right)
+        if operator_ == "%" and isinstance(left, str):
+            return limits.percent("%", left, right)
+        return self.binop_table[operator_](left, right)
+
+    def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        limits = self.limits
+        limits.check_time()
+        args, kwargs = capped_method_call(limits, obj, args, kwargs)
+        result = super().call(context, obj, *args, **kwargs)
+        return limits.check_result(getattr(obj, "__name__", "call"), result)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """``str.format`` and ``format_map``, sandboxed as jinja2 does and capped."""
+        if not isinstance(value, types.MethodType | types.BuiltinMethodType) or (
+            value.__name__ not in ("format", "format_map")
+        ):
+            return None
+        owner: Any = value.__self__
+        if not isinstance(owner, str):
+            return None
+        kind: type[str] = type(owner)
+        is_map = value.__name__ == "format_map"
+        formatter: CappedFormatting
+        if isinstance(owner, Markup):
+            formatter = _EscapeFormatter(self, escape=owner.escape)
+        else:
+            formatter = _Formatter(self)
+        formatter.limits = self.limits
+        formatter.op = value.__name__
+
+        def wrapper(*args: Any, **kwargs: Any) -> str:
+            if is_map:
+                if kwargs:
+                    raise TypeError("format_map() takes no keyword arguments")
+                if len(args) != 1:
+                    raise TypeError(f"format_map() takes exactly one argument ({len(args)} given)")
+                kwargs = args[0]
+                args = ()
+            return kind(formatter.vformat(owner, args, kwargs))
+
+        return update_wrapper(wrapper, value)
+
+    def capped_buffer(self) -> CappedBuffer:
+        return CappedBuffer(self.limits)
+
+    def capped_concat(self, join: Callable[[Any], str], parts: tuple[Any, ...]) -> str:
+        self.limits.check_time()
+        return self.limits.concat(join, parts)
 
     def check_time(self) -> None:
-        if time.monotonic() > self.deadline:
-            raise TemplateLimitError(f"template ran longer than {self.seconds:g} seconds")
+        self.limits.check_time()
 
     def timed_range(self, *args: int) -> Iterator[int]:
         """``range`` for templates: bounded like the sandbox's, and watching the clock."""
-        for number, value in enumerate(safe_range(*args)):
+        return self._ticking(self.limits.capped_range(*args))
+
+    def _ticking(self, numbers: range) -> Iterator[int]:
+        for number, value in enumerate(numbers):
             if number % 256 == 0:
-                self.check_time()
+                self.limits.check_time()
             yield value
 
 
 def make_environment(
-    search: list[Path], *, autoescape: bool, deadline: float, seconds: float = MAX_SECONDS
+    search: list[Path],
+    *,
+    autoescape: bool,
+    deadline: float | None = None,
+    seconds: float = MAX_SECONDS,
+    max_chars: int = MAX_OUTPUT_CHARS,
 ) -> _Environment:
     env = _Environment(
-        deadline,
-        seconds,
+        Limits(max_chars, seconds, deadline),
         loader=jinja2.FileSystemLoader([str(p) for p in search]),
         undefined=jinja2.StrictUndefined,
         autoescape=autoescape,
@@ -131,6 +260,7 @@ def make_environment(
     env.filters["md"] = md_text
     env.filters["mdcode"] = md_code
     env.filters["ics"] = ics_safe
+    env.filters = capped_filters(env.limits, env.filters)
     return env
 
 
@@ -152,8 +282,14 @@ def render(
     autoescape: bool,
     max_chars: int = MAX_OUTPUT_CHARS,
     max_seconds: float = MAX_SECONDS,
+    memory_headroom: int | None = MEMORY_HEADROOM,
 ) -> str:
-    """Render a bundled template name or a template file path in the sandbox."""
+    """Render a bundled template name or a template file path in the sandbox.
+
+    Every string and list the template builds is capped at ``max_chars`` (as the
+    output is), rendering stops after ``max_seconds``, and while it runs the process
+    may add at most ``memory_headroom`` bytes of address space (``None``: no limit).
+    """
     deadline = time.monotonic() + max_seconds
     if isinstance(template, Path):
         search = [template.resolve().parent, templates_dir()]
@@ -165,9 +301,11 @@ def render(
         name = template
         shown = f"templates/{template}"
         names = {shown, str(templates_dir() / template)}
-    env = make_environment(search, autoescape=autoescape, deadline=deadline, seconds=max_seconds)
-    with _alarm(max_seconds):
-        return _guarded(lambda: _generate(env, name, context, max_chars), shown, names)
+    env = make_environment(
+        search, autoescape=autoescape, deadline=deadline, seconds=max_seconds, max_chars=max_chars
+    )
+    with _alarm(max_seconds), address_space_limit(memory_headroom) as limit:
+        return _guarded(lambda: _generate(env, name, context, max_chars), shown, names, limit)
 
 
 def _generate(env: _Environment, name: str, context: dict[str, Any], max_chars: int) -> str:
@@ -184,11 +322,59 @@ def _generate(env: _Environment, name: str, context: dict[str, Any], max_chars: 
             problem = (
                 TemplateLimitError(f"output is larger than the limit of {max_chars:,} characters")
                 if size > max_chars
-                else TemplateLimitError(f"template ran longer than {env.seconds:g} seconds")
+                else TemplateLimitError(
+                    f"template ran longer than the time limit of {env.seconds:g} seconds"
+                )
             )
             # raise it where the template stands, so the error names its line
             chunks.throw(problem)
     return "".join(parts)
+
+
+def address_space_in_use() -> int | None:
+    """The process's address space in bytes, where the platform tells it (Linux)."""
+    try:
+        with Path("/proc/self/statm").open("rb") as handle:
+            pages = int(handle.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    import resource
+
+    return pages * resource.getpagesize()
+
+
+@contextmanager
+def address_space_limit(headroom: int | None) -> Iterator[int | None]:
+    """Lower the soft RLIMIT_AS to what the process holds plus ``headroom`` while the
+    block runs, then restore it; yields the limit set (``None`` where there is none:
+    no ``resource`` module or RLIMIT_AS, no way to measure the address space in use, a
+    tighter limit already in place). An allocation past it raises MemoryError."""
+    used = address_space_in_use() if headroom is not None else None
+    try:
+        import resource
+
+        kind = resource.RLIMIT_AS
+    except (ImportError, AttributeError):
+        used = None
+    if used is None or headroom is None:
+        yield None
+        return
+    soft, hard = resource.getrlimit(kind)
+    wanted = used + headroom
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft <= wanted:
+        yield None  # already as tight: leave it
+        return
+    try:
+        resource.setrlimit(kind, (wanted, hard))
+    except (ValueError, OSError):
+        yield None
+        return
+    try:
+        yield wanted - used
+    finally:
+        resource.setrlimit(kind, (soft, hard))
 
 
 @contextmanager
@@ -201,7 +387,7 @@ def _alarm(seconds: float) -> Iterator[None]:
         return
 
     def expired(signum: int, frame: object) -> None:
-        raise TemplateLimitError(f"template ran longer than {seconds:g} seconds")
+        raise TemplateLimitError(f"template ran longer than the time limit of {seconds:g} seconds")
 
     previous = signal.signal(signal.SIGALRM, expired)
     # a backstop only: the clock checks inside the sandbox fire first and name the
@@ -214,7 +400,9 @@ def _alarm(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _guarded(action: Callable[[], str], shown: str, names: set[str]) -> str:
+def _guarded(
+    action: Callable[[], str], shown: str, names: set[str], memory: int | None = None
+) -> str:
     try:
         return action()
     except jinja2.TemplateSyntaxError as exc:
@@ -239,7 +427,12 @@ def _guarded(action: Callable[[], str], shown: str, names: set[str]) -> str:
     ) as exc:
         loc = _template_location(exc.__traceback__, names)
         where, line = loc if loc else (shown, 0)
-        if isinstance(exc, RecursionError):
+        if isinstance(exc, TemplateLimitError):
+            message = str(exc)
+        elif isinstance(exc, MemoryError):
+            allowed = f" (a render may use {memory // 1024**2} MB more)" if memory else ""
+            message = f"template ran out of memory{allowed}"
+        elif isinstance(exc, RecursionError):
             message = "template recursion is too deep (does a template include itself?)"
         elif isinstance(exc, SecurityError):
             message = f"template tried something the sandbox forbids: {exc}"

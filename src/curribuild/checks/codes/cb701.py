@@ -3,8 +3,13 @@
 ## What it finds
 
 A syntax error, an undefined name, an operation the sandbox forbids, a template
-that includes itself, or output over the size or time limit. The finding names
-the template file and line.
+that includes itself, output over the size or time limit, or a string or list
+that a filter, method or operator would build over the size cap (20,000,000
+characters or items, the output cap: `center`, `indent`, `format`, `%`, `+`,
+`~`, `*` and the rest, refused before they are built and named in the message).
+The time limit is 5 seconds unless `--template-seconds` or
+`CURRIBUILD_TEMPLATE_SECONDS` says otherwise. The finding names the template file
+and line.
 
 ## Why it matters
 
