@@ -36,7 +36,7 @@ import yaml
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 REPO = HOSTILE.parent.parent
 BUNDLED_NEEDS = (
-    REPO / "curricula" / "ran-health-pcve" / "needs" / "forensic-psychiatry-in-person.yaml"
+    REPO / "curricula" / "ran-health-pcve" / "needs" / "first-line-basics.yaml"  # plans in seconds
 )
 MEMORY_LIMIT = 2 * 1024**3
 DEFAULT_TIMEOUT = 30.0
