@@ -576,7 +576,13 @@ def test_warn_and_error_effects_are_recorded_without_changing_scores() -> None:
     role_play = d.candidate("role-play")
     assert role_play is not None
     assert role_play.fired == [
-        Fired("caution", "warn", "use with a trained facilitator", "Guide", "Rule caution.")
+        Fired(
+            "caution",
+            "warn",
+            "use with a trained facilitator",
+            "design decision of this curriculum: Guide",
+            "Rule caution.",
+        )
     ]
     assert firings(d, "lecture") == [("bad", "error: never do this")]
     assert all(c.eligible for c in d.candidates)
@@ -679,7 +685,7 @@ def test_builtin_structural_rules_exclude_unfit_methods(tmp_path: Path) -> None:
     assert d.reason == "fits has the highest score (0), ahead of long (-1)"
     long_firing = d.candidate("long").fired  # type: ignore[union-attr]
     assert [(f.rule, f.effect, f.value) for f in long_firing] == [("fit-duration", "score", -1)]
-    assert long_firing[0].source == "curribuild structural fit"
+    assert long_firing[0].source == "design decision of this curriculum: curribuild structural fit"
 
 
 # --- overriding and disabling built-in rules ----------------------------------------------
@@ -723,7 +729,13 @@ def test_a_curriculum_rule_overrides_a_builtin_rule_by_id(tmp_path: Path) -> Non
     assert [c.excluded_by for c in d.candidates] == [[], []]
     assert scores(d) == {"classroom": -2, "webinar": 0}
     assert d.candidate("classroom").fired == [  # type: ignore[union-attr]
-        Fired("fit-delivery-mode", "score", -2, "our own policy", "Rule fit-delivery-mode.")
+        Fired(
+            "fit-delivery-mode",
+            "score",
+            -2,
+            "design decision of this curriculum: our own policy",  # plain text reads as design
+            "Rule fit-delivery-mode.",
+        )
     ]
     assert d.winner == "webinar"
 
@@ -818,7 +830,7 @@ def test_programme_rules_add_sessions_warn_and_error_in_curriculum_order() -> No
         ("too-short", "error"),
     ]
     assert fired[0].value.minutes == 15
-    assert fired[0].source == "Safety guide"
+    assert fired[0].source == "design decision of this curriculum: Safety guide"
     assert fired[1].value == "no forensic perspective"
     quiet = compiled.evaluate(make_needs(), ProgrammeFacts(teaching_minutes=300))
     assert quiet == []

@@ -54,8 +54,11 @@ def test_explain_text_shows_every_goal_candidates_and_why(repo: Path) -> None:
     assert "In the plan: meets the high-priority gap know." in text
     assert "Method: debate fits best under the rules (score 1), ahead of lecture (0)." in text
     assert "Method: role-play fits best under the rules (score 3), ahead of debate (0)." in text
-    # the sources of the rules behind the winner
-    assert "  skills-need-practice: Constructive alignment" in text.splitlines()
+    # the sources of the rules behind the winner, with their kind (plain text reads as design)
+    assert (
+        "  skills-need-practice: design decision of this curriculum: Constructive alignment"
+        in text.splitlines()
+    )
     assert result.stderr == ""
 
 
@@ -96,7 +99,7 @@ def test_explain_json_has_candidates_with_scores_and_fired_rules(repo: Path) -> 
                     "rule": "no-lecture-for-skills",
                     "effect": "exclude",
                     "description": "exclude",
-                    "source": "RAN HEALTH 2022, key point 5",
+                    "source": "design decision of this curriculum: RAN HEALTH 2022, key point 5",
                 }
             ],
         },
@@ -110,7 +113,7 @@ def test_explain_json_has_candidates_with_scores_and_fired_rules(repo: Path) -> 
                     "rule": "skills-need-practice",
                     "effect": "score",
                     "description": "score +3",
-                    "source": "Constructive alignment",
+                    "source": "design decision of this curriculum: Constructive alignment",
                 }
             ],
         },

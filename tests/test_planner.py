@@ -470,7 +470,7 @@ def test_the_highest_scoring_eligible_method_wins_and_the_reason_says_what_it_be
     assert not g.tie and plan.solver.ties == []
     [s] = teaching(plan, "do")
     assert [(r.rule, r.effect, r.source) for r in s.rationale] == [
-        ("practise-skills", "score +3", "Alignment")
+        ("practise-skills", "score +3", "design decision of this curriculum: Alignment")
     ]
 
 
@@ -1414,7 +1414,7 @@ def test_deterministic_plan_content(tmp_path: Path) -> None:
     assert plan.follow_up[0].date == "2027-04-30"  # the last day, 2027-03-19, + 6 weeks
     [skills] = teaching(plan, "skills")
     assert [(r.rule, r.effect, r.source) for r in skills.rationale] == [
-        ("skills-need-practice", "score +3", "Alignment")
+        ("skills-need-practice", "score +3", "design decision of this curriculum: Alignment")
     ]
     assert debriefs_follow_directly(plan) == [("cases", "debrief")]
     assert plan.coverage.perspectives == {"clinical": 60, "counter-terrorism": 0, "forensic": 120}

@@ -170,10 +170,152 @@ class Effect(Model):
         return [name for name in EFFECTS if getattr(self, name) is not None]
 
 
+SourceKind = Literal["paper", "literature", "practice", "design"]
+SOURCE_KINDS: tuple[str, ...] = ("paper", "literature", "practice", "design")
+PAPER_KEY_POINTS = 6  # the RAN HEALTH 2022 summary states six key points
+
+# What a rationale says before a source's details, by kind.
+SOURCE_LABELS: dict[str, str] = {
+    "paper": "RAN HEALTH paper",
+    "literature": "literature",
+    "practice": "professional practice",
+    "design": "design decision of this curriculum",
+}
+
+
+class Source(Model):
+    """Where a rule comes from, honestly: the RAN HEALTH 2022 paper, a public reference
+    (literature or practice), or this curriculum's own design decision.
+
+    - ``paper``: only what the RAN HEALTH summary says, with its ``key_point`` (1-6)
+      or ``section`` and, in ``says``, what the paper actually says there;
+    - ``literature`` / ``practice``: a public ``ref`` a reader can look up, and
+      optionally in ``says`` what it supports;
+    - ``design``: a one-line ``reason`` (a threshold the paper does not state is a
+      design decision), optionally with the ``ref`` that informed it.
+
+    ``kind`` is required; a source without one is reported by ``check`` (CB104).
+    """
+
+    kind: Annotated[
+        SourceKind | None,
+        Field(
+            description="paper (RAN HEALTH 2022), literature, practice or design "
+            "(this curriculum's own decision); required (CB104)."
+        ),
+    ] = None
+    key_point: Annotated[
+        int | None,
+        Field(ge=1, le=PAPER_KEY_POINTS, description="paper: the key point (1-6) cited."),
+    ] = None
+    section: Annotated[
+        Text | None,
+        Field(description="paper: the part cited when it is not a key point (introduction)."),
+    ] = None
+    says: Annotated[
+        Text | None,
+        Field(description="paper: what it states there; literature, practice: what it supports."),
+    ] = None
+    ref: Annotated[
+        Text | None,
+        Field(description="literature, practice: a public reference; design: what informed it."),
+    ] = None
+    reason: Annotated[Text | None, Field(description="design: one line on why.")] = None
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> Self:
+        kind = self.kind
+        if kind is None:
+            return self  # reported by CB104, with the fix
+        where = self.key_point is not None or self.section is not None
+        if kind == "paper":
+            if not where:
+                raise ValueError("a `paper` source names its `key_point` (1-6) or `section`")
+            if self.says is None:
+                raise ValueError("a `paper` source says in `says` what the paper states there")
+            if self.reason is not None:
+                raise ValueError("`reason` goes with a `design` source, not a `paper` one")
+            return self
+        if where:
+            raise ValueError(f"`key_point` and `section` go with a `paper` source, not {kind}")
+        if kind in ("literature", "practice") and self.ref is None:
+            raise ValueError(f"a `{kind}` source needs `ref`: a public reference")
+        if kind == "design" and self.reason is None:
+            raise ValueError("a `design` source needs `reason`: one line on why")
+        if kind != "design" and self.reason is not None:
+            raise ValueError(f"`reason` goes with a `design` source, not {kind}")
+        return self
+
+    @property
+    def label(self) -> str:
+        """``RAN HEALTH paper, key point 5``, ``design decision of this curriculum``..."""
+        if self.kind is None:
+            return "source (kind not stated)"
+        label = SOURCE_LABELS[self.kind]
+        if self.kind == "paper":
+            if self.key_point is not None:
+                label += f", key point {self.key_point}"
+            if self.section is not None:
+                label += f", {self.section}"
+        return label
+
+    def text(self) -> str:
+        """The source in words for a rationale: its kind, then what it says or why."""
+        if self.kind == "paper" or self.kind is None:
+            details = [d for d in (self.says, self.ref, self.reason) if d]
+        elif self.kind == "design":
+            details = [d for d in (self.reason,) if d]
+            if self.ref:
+                details.append(f"informed by {self.ref}")
+        else:
+            details = [d for d in (self.ref, self.says) if d]
+        return f"{self.label}: {'; '.join(details)}" if details else self.label
+
+
+def _source_form(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "<text>"
+    if isinstance(value, dict | Source):
+        return "<source>"
+    return None
+
+
+SourceField = Annotated[
+    Annotated[Source, Tag("<source>")] | Annotated[Text, Tag("<text>")],
+    Discriminator(
+        _source_form,
+        custom_error_type="source",
+        custom_error_message=(
+            "a source is a mapping with `kind` (paper, literature, practice or design) "
+            "and its details"
+        ),
+    ),
+]
+
+
 class Rule(Model):
+    """One rule. ``description`` is for coordinators and the handout (plain words: what
+    the rule means for the training); ``note`` is for rule authors (how it works with
+    other rules, why the numbers); ``source`` says where it comes from."""
+
     id: Slug
-    description: Text
-    source: Text | None = None
+    description: Annotated[
+        Text,
+        Field(
+            description="What the rule means for the training, in plain words for the "
+            "coordinator and the handout; shown as the why of every choice it makes."
+        ),
+    ]
+    note: Annotated[
+        Text | None,
+        Field(description="For rule authors: how the rule works with others; never rendered."),
+    ] = None
+    source_field: SourceField | None = Field(
+        None,
+        alias="source",
+        description="Where the rule comes from: {kind: paper|literature|practice|design, ...}; "
+        "plain text still loads, read as design (CB316).",
+    )
     scope: Literal["match", "programme"] = "match"
     when: Condition | None = None
     then: Effect
@@ -190,6 +332,22 @@ class Rule(Model):
                 f"(allowed: {', '.join(sorted(allowed))})"
             )
         return self
+
+    @property
+    def cited(self) -> Source | None:
+        """The rule's source as a structure; plain text (the older form) reads as a
+        ``design`` source whose reason is the text (``check`` warns: CB316)."""
+        value = self.source_field
+        if isinstance(value, str):
+            return Source(kind="design", reason=value)
+        return value
+
+    @property
+    def source(self) -> str | None:
+        """The source in words, with its kind: what rationales, ``explain`` and
+        ``list rules`` show."""
+        cited = self.cited
+        return cited.text() if cited is not None else None
 
 
 class RulesDocument(Model):
