@@ -17,12 +17,17 @@ SCAFFOLD = [
     ".github/workflows/curribuild.yml",
     ".gitlab-ci.yml",
     ".pre-commit-config.yaml",
+    ".vscode/settings.json",
     "curribuild.yaml",
     "goals/local.yaml",
     "methods/local.yaml",
     "needs/example.yaml",
     "rule-tests/local.yaml",
     "rules/local.yaml",
+    *(
+        f"schemas/{kind}.schema.json"
+        for kind in ("config", "goals", "methods", "needs", "plan", "rule-tests", "rules")
+    ),
 ]
 
 

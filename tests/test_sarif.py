@@ -13,7 +13,6 @@ import itertools
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from curribuild.checks.runner import CheckResult
 from curribuild.findings import Finding
 from curribuild.reporters.sarif import FINGERPRINT, help_markdown, help_text, sarif
 from lint_helpers import RunCli, mixed_repo, write
+from npm_helpers import npm_install
 from test_reporters import validate_sarif
 
 MULTITOOL_VERSION = "5.7.0"
@@ -313,31 +313,11 @@ def test_help_markdown_renders_headings_and_code() -> None:
 @pytest.fixture(scope="session")
 def multitool(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The SARIF multitool from npm (a self-contained Linux binary in its package)."""
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.skip("npm is not installed, so the SARIF multitool cannot be installed")
     prefix = tmp_path_factory.mktemp("sarif-multitool")
-    try:
-        done = subprocess.run(
-            [
-                npm,
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                str(prefix),
-                f"@microsoft/sarif-multitool@{MULTITOOL_VERSION}",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.skip("npm install @microsoft/sarif-multitool timed out")
+    npm_install(prefix, f"@microsoft/sarif-multitool@{MULTITOOL_VERSION}", 600)
     binary = prefix / "node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
-    if done.returncode != 0 or not binary.is_file():
-        pytest.skip(f"npm could not install @microsoft/sarif-multitool: {done.stderr[-500:]}")
+    if not binary.is_file():
+        pytest.skip("npm installed @microsoft/sarif-multitool without its Linux binary")
     binary.chmod(0o755)  # npm may not run the package's install script that does this
     return binary
 

@@ -1,7 +1,9 @@
 """``curribuild init``: scaffold a curriculum repository that extends the bundled curriculum.
 
 The scaffold lives in ``curribuild/data/scaffold`` (data, not code); names
-starting with ``dot-`` become dot-files.
+starting with ``dot-`` become dot-files. The JSON Schemas (``schemas/``) and the
+editor settings that map them to the files (``.vscode/settings.json``) are
+generated, so they always match this version's document models.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from pathlib import Path
 from curribuild.atomic import write_atomic
 from curribuild.errors import UserError
 from curribuild.resources import data_file
+
+SCHEMA_FOLDER = "schemas"  # `curribuild schema -o schemas` writes the same files
 
 
 def _slug(name: str) -> str:
@@ -38,12 +42,28 @@ def scaffold_files() -> list[tuple[Path, Path]]:
     return out
 
 
+def generated_files() -> list[tuple[Path, str]]:
+    """(relative target, text) of the files made from code: each kind's JSON Schema in
+    ``schemas/``, and ``.vscode/settings.json`` mapping them to the files of each kind."""
+    from curribuild.commands import schema
+
+    out = [
+        (Path(SCHEMA_FOLDER) / schema.schema_file(kind), schema.dump(schema.schema_for(kind)))
+        for kind in schema.KINDS
+    ]
+    settings = json.dumps(schema.editor_settings(SCHEMA_FOLDER), indent=2) + "\n"
+    out.append((Path(".vscode") / "settings.json", settings))
+    return sorted(out)
+
+
 def run(directory: Path, force: bool) -> int:
     target_root = directory.resolve()
     if target_root.exists() and not target_root.is_dir():
         raise UserError(f"{directory} exists and is not a folder")
     files = scaffold_files()
-    existing = [rel.as_posix() for _, rel in files if (target_root / rel).exists()]
+    generated = generated_files()
+    targets = sorted([rel for _, rel in files] + [rel for rel, _ in generated])
+    existing = [rel.as_posix() for rel in targets if (target_root / rel).exists()]
     if existing and not force:
         raise UserError(
             f"{directory} already has {', '.join(existing)}; nothing was written "
@@ -53,11 +73,13 @@ def run(directory: Path, force: bool) -> int:
     title = (
         target_root.name.replace("-", " ").replace("_", " ").strip().capitalize() or "My curriculum"
     )
+    texts = dict(generated)
     for source, rel in files:
         text = source.read_text(encoding="utf-8")
         # JSON strings are valid YAML double-quoted scalars: any title is safe
-        text = text.replace("{{slug}}", slug).replace("{{title}}", json.dumps(title))
-        write_atomic(target_root / rel, text.encode("utf-8"))
+        texts[rel] = text.replace("{{slug}}", slug).replace("{{title}}", json.dumps(title))
+    for rel in targets:
+        write_atomic(target_root / rel, texts[rel].encode("utf-8"))
         sys.stdout.write(f"created {(Path(directory) / rel).as_posix()}\n")
     sys.stdout.write(
         f"\nNext: cd {directory} && curribuild check && "

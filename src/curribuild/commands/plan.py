@@ -28,7 +28,7 @@ from curribuild.loader import DEFAULT_LIMITS, LoadError, load_file
 from curribuild.models.needs import Needs
 from curribuild.output import console_for, neutral
 from curribuild.planner.build import build_plan
-from curribuild.planner.model import Plan
+from curribuild.planner.model import Plan, PlanFinding
 
 DEFAULT_OUTPUT = Path("build") / "plan.json"
 SUMMARY_DAYS = 14  # a summary, not the agenda: `curribuild render` prints every day
@@ -94,10 +94,25 @@ def located(exc: UserError, needs_path: Path) -> UserError:
     return exc
 
 
+def with_needs_language(plan: Plan, needs_path: Path) -> Plan:
+    """The plan with the needs file's stigmatising wording (CB401, as ``check`` finds it)
+    among its findings, each message starting with its place in the needs file."""
+    from curribuild.checks.needs_language import needs_language
+
+    extra = [
+        PlanFinding(code=f.code, severity=f.severity.value, message=f"{f.located()}: {f.message}")
+        for f in needs_language(needs_path)
+    ]
+    if not extra:
+        return plan
+    findings = sorted([*plan.findings, *extra], key=lambda f: (f.code, f.message))
+    return plan.model_copy(update={"findings": findings})
+
+
 def run(needs_path: Path, output: str | None, curriculum: Path | None, color: bool) -> int:
     try:
         needs, cur = load_for_needs(needs_path, curriculum)
-        plan = build_plan(needs, cur)
+        plan = with_needs_language(build_plan(needs, cur), needs_path)
     except UsageError:
         raise
     except UserError as exc:
@@ -105,7 +120,7 @@ def run(needs_path: Path, output: str | None, curriculum: Path | None, color: bo
     target = output or DEFAULT_OUTPUT.as_posix()
     where = write_output(target, plan.to_json())
     stream = sys.stderr if target == "-" else sys.stdout
-    print_summary(plan, where, console_for(stream, color))
+    print_summary(plan, where, console_for(stream, color), display_path(needs_path))
     return 1 if any(f.severity == "error" for f in plan.findings) else 0
 
 
@@ -117,7 +132,9 @@ def _t(text: str, style: str = "") -> Text:
     return Text(neutral(text, multiline=False), style=style)
 
 
-def print_summary(plan: Plan, where: str, console: Console) -> None:
+def print_summary(plan: Plan, where: str, console: Console, needs: str = "NEEDS") -> None:
+    """The plan in a few lines. Each dropped goal is listed once (its CB308 finding is
+    not repeated), and dropped goals and findings are capped at MAX_LISTED each."""
     t = plan.totals
     console.print(
         _t(plan.needs.title, "bold")
@@ -155,6 +172,7 @@ def print_summary(plan: Plan, where: str, console: Console) -> None:
     for f in plan.follow_up:
         when = f.date or f"{f.weeks_after} weeks after the last day"
         console.print(_t(f"Follow-up: {f.title} ({f.minutes} min, {when})"))
+    full = "the plan JSON" if where == "<stdout>" else where
     dropped = plan.goals.dropped
     if dropped:
         console.print(Text(f"Not in the plan ({len(dropped)}):", style="yellow"))
@@ -162,7 +180,11 @@ def print_summary(plan: Plan, where: str, console: Console) -> None:
             console.print(_t(f"  {d.id}: {d.reason}", "yellow"))
         if len(dropped) > MAX_LISTED:
             console.print(
-                Text(f"  and {len(dropped) - MAX_LISTED} more (see {where})", style="yellow")
+                _t(
+                    f"  and {len(dropped) - MAX_LISTED} more: see {full} (goals.dropped) "
+                    f"or `curribuild explain {needs} --goal ID`",
+                    "yellow",
+                )
             )
     findings = [f for f in plan.findings if f.code != "CB308"]  # listed above
     for finding in findings[:MAX_LISTED]:
@@ -170,5 +192,5 @@ def print_summary(plan: Plan, where: str, console: Console) -> None:
         rule = f" [{finding.rule}]" if finding.rule else ""
         console.print(_t(f"{finding.severity} {finding.code}{rule}: {finding.message}", style))
     if len(findings) > MAX_LISTED:
-        console.print(Text(f"and {len(findings) - MAX_LISTED} more findings (see {where})"))
+        console.print(_t(f"and {len(findings) - MAX_LISTED} more findings: see {full} (findings)"))
     console.print(Text(f"Plan written to {where}", style="green"))

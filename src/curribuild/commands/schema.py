@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,19 @@ from curribuild.suggest import did_you_mean
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 KINDS = (*MODELS, "plan")
+DEFAULT_FOLDER = "build/schemas"
+
+# Where each document kind lives in a curriculum repository (the layout `curribuild
+# init` scaffolds): a folder per kind, and the config file at the top.
+KIND_FOLDERS: dict[str, str] = {
+    "needs": "needs",
+    "goals": "goals",
+    "methods": "methods",
+    "rules": "rules",
+    "rule-tests": "rule-tests",
+    "config": ".",
+}
+CONFIG_FILES = ("curribuild.yaml", "curriculum.yaml")
 
 
 def schema_for(kind: str) -> dict[str, Any]:
@@ -27,8 +41,64 @@ def schema_for(kind: str) -> dict[str, Any]:
     return schema
 
 
+def schema_file(kind: str) -> str:
+    """The file name of ``kind``'s schema: ``goals.schema.json``."""
+    return f"{kind}.schema.json"
+
+
 def dump(schema: dict[str, Any]) -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def file_globs(kind: str) -> list[str]:
+    """Globs of ``kind``'s files in the repository layout, relative to its root."""
+    folder = KIND_FOLDERS[kind]
+    if folder == ".":
+        return list(CONFIG_FILES)
+    return [f"{folder}/**/*.yaml", f"{folder}/**/*.yml"]
+
+
+def editor_settings(schema_folder: str) -> dict[str, Any]:
+    """VS Code settings (``.vscode/settings.json``) for the YAML extension, which runs
+    yaml-language-server: each kind's schema in ``schema_folder`` (relative to the
+    repository root) mapped to the globs of that kind's files."""
+    return {
+        "yaml.schemas": {
+            f"./{schema_folder}/{schema_file(kind)}": file_globs(kind) for kind in KIND_FOLDERS
+        }
+    }
+
+
+def modeline(schema: Path, document_folder: Path) -> str:
+    """The yaml-language-server modeline for a document in ``document_folder``.
+
+    The server resolves a relative ``$schema`` path from the folder of the document
+    it is in, so the path is made relative to ``document_folder`` (both relative to
+    the same folder); an absolute ``schema`` stays absolute.
+    """
+    try:
+        target = (
+            schema.as_posix() if schema.is_absolute() else os.path.relpath(schema, document_folder)
+        )
+    except ValueError:  # Windows: another drive
+        target = schema.resolve().as_posix()
+    return f"# yaml-language-server: $schema={Path(target).as_posix()}"
+
+
+def _hint(folder: Path, kinds: list[str]) -> str:
+    """How to point an editor at the schemas just written ('' for the plan alone)."""
+    documents = [kind for kind in kinds if kind in KIND_FOLDERS]
+    if not documents:
+        return ""
+    kind = "goals" if "goals" in documents else documents[0]
+    where = KIND_FOLDERS[kind]
+    files = "curribuild.yaml" if where == "." else f"a file in {where}/"
+    line = modeline(folder / schema_file(kind), Path(where))
+    return (
+        "Editors (yaml-language-server): `yaml.schemas` in .vscode/settings.json maps the\n"
+        "schemas to the files (`curribuild init` writes one); or start a file with a\n"
+        f"modeline, whose path is relative to the file. First line of {files}:\n{line}\n"
+    )
 
 
 def run(kind: str | None, output: str | None) -> int:
@@ -41,13 +111,10 @@ def run(kind: str | None, output: str | None) -> int:
             raise UsageError("`-o -` needs --kind: stdout holds one schema")
         sys.stdout.write(dump(schema_for(kinds[0])))
         return 0
-    folder = Path(output or "build/schemas")
+    folder = Path(output or DEFAULT_FOLDER)
     for name in kinds:
-        path = folder / f"{name}.schema.json"
+        path = folder / schema_file(name)
         write_atomic(path, dump(schema_for(name)).encode("utf-8"))
         sys.stdout.write(f"wrote {path.as_posix()}\n")
-    sys.stdout.write(
-        "Point yaml-language-server at them, e.g. first line of a goals file:\n"
-        f"# yaml-language-server: $schema={(folder / 'goals.schema.json').as_posix()}\n"
-    )
+    sys.stdout.write(_hint(folder, kinds))
     return 0

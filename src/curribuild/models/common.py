@@ -106,8 +106,8 @@ class Model(BaseModel):
 class IntRange(Model):
     """An inclusive range of positive integers."""
 
-    min: Annotated[int, Field(gt=0, le=100_000)]
-    max: Annotated[int, Field(gt=0, le=100_000)]
+    min: Annotated[int, Field(gt=0, le=100_000, description="The smallest value, included.")]
+    max: Annotated[int, Field(gt=0, le=100_000, description="The largest value, included.")]
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -119,8 +119,8 @@ class IntRange(Model):
 class BloomRange(Model):
     """An inclusive range of Bloom levels."""
 
-    min: Bloom
-    max: Bloom
+    min: Annotated[Bloom, Field(description="The lowest Bloom level, included.")]
+    max: Annotated[Bloom, Field(description="The highest Bloom level, included.")]
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:

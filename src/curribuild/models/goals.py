@@ -24,7 +24,10 @@ _MINUTES_SCHEMA: dict[str, Any] = {
         _LENGTH,
         {
             "type": "object",
-            "properties": {"min": _LENGTH, "default": _LENGTH},
+            "properties": {
+                "min": {**_LENGTH, "description": "The shortest length, in minutes."},
+                "default": {**_LENGTH, "description": "The usual length, in minutes."},
+            },
             "required": ["default"],
             "additionalProperties": False,
         },
@@ -35,36 +38,95 @@ _MINUTES_SCHEMA: dict[str, Any] = {
 
 
 class Evaluation(Model):
-    level: Kirkpatrick
-    instrument: Text
+    """How the goal's learning is evaluated."""
+
+    level: Annotated[
+        Kirkpatrick,
+        Field(description="Kirkpatrick level evaluated: reaction, learning, behaviour or results."),
+    ]
+    instrument: Annotated[
+        Text, Field(description="The instrument, e.g. a short scenario quiz or a feedback form.")
+    ]
 
 
 class AudienceFilter(Model):
     """Restricts a goal to some audiences; an absent list means any."""
 
-    experience: list[Experience] | None = None
-    professions: list[Slug] | None = None
-    settings: list[Slug] | None = None
+    experience: Annotated[
+        list[Experience] | None,
+        Field(description="Experience levels the goal is for (none, basic, advanced)."),
+    ] = None
+    professions: Annotated[
+        list[Slug] | None,
+        Field(description="Professions the goal is for, matched against the needs' audience."),
+    ] = None
+    settings: Annotated[
+        list[Slug] | None,
+        Field(description="Work settings the goal is for, matched against the needs' audience."),
+    ] = None
 
 
 class Goal(Model):
-    id: Slug
-    title: Text
-    statement: Text
-    domain: Domain
-    bloom: Bloom
-    perspectives: list[Perspective] = []
-    topics: Annotated[list[Slug], Field(min_length=1)]
-    priority: GoalPriority = "recommended"
+    """A learning goal: what participants can do afterwards, and how long it takes."""
+
+    id: Annotated[Slug, Field(description="Unique id (lower-case slug), used by `requires:`.")]
+    title: Annotated[Text, Field(description="Short title shown in the programme.")]
+    statement: Annotated[
+        Text,
+        Field(
+            description="What participants can do afterwards, starting with an observable verb "
+            "that fits the Bloom level (e.g. 'Explain ...', 'Apply ...')."
+        ),
+    ]
+    domain: Annotated[Domain, Field(description="Learning domain: knowledge, skills or attitudes.")]
+    bloom: Annotated[
+        Bloom,
+        Field(description="Bloom level: remember, understand, apply, analyse, evaluate or create."),
+    ]
+    perspectives: Annotated[
+        list[Perspective],
+        Field(description="Perspectives covered: clinical, forensic, counter-terrorism."),
+    ] = []
+    topics: Annotated[
+        list[Slug],
+        Field(
+            min_length=1,
+            description="Topics taught (at least one); the needs' gaps name topics.",
+        ),
+    ]
+    priority: Annotated[
+        GoalPriority,
+        Field(
+            description="core: always taught for its audience; recommended or optional: "
+            "taught when it meets a gap and there is room."
+        ),
+    ] = "recommended"
     # `minutes: 60`, or a range `minutes: {min: 30, default: 60}`: the planner may
     # shorten the goal down to `min` when a short format needs it (stored as
     # `min_minutes`, so rules still read `goal.minutes` as a number)
     minutes: Annotated[int, Field(gt=0, le=1440), WithJsonSchema(_MINUTES_SCHEMA)]
-    min_minutes: Annotated[int, Field(gt=0, le=1440)] | None = None
-    requires: list[Slug] = []
-    audience: AudienceFilter | None = None
-    sensitive: bool = False
-    evaluation: Evaluation | None = None
+    min_minutes: Annotated[
+        Annotated[int, Field(gt=0, le=1440)] | None,
+        Field(
+            description="The shortest length in minutes; usually written as "
+            "`minutes: {min: N, default: M}`."
+        ),
+    ] = None
+    requires: Annotated[
+        list[Slug], Field(description="Ids of goals taught earlier in the programme.")
+    ] = []
+    audience: Annotated[
+        AudienceFilter | None,
+        Field(description="Restricts the goal to some audiences; absent means any."),
+    ] = None
+    sensitive: Annotated[
+        bool,
+        Field(description="Distressing material: the session is followed directly by a debrief."),
+    ] = False
+    evaluation: Annotated[
+        Evaluation | None,
+        Field(description="How learning is evaluated (Kirkpatrick level and instrument)."),
+    ] = None
 
     @model_validator(mode="before")
     @classmethod
@@ -99,6 +161,8 @@ class Goal(Model):
 
 
 class GoalsDocument(Model):
-    kind: Literal["goals"]
-    version: Literal[1] = 1
-    goals: list[Goal]
+    """A file of learning goals (`kind: goals`)."""
+
+    kind: Annotated[Literal["goals"], Field(description="The document kind: goals.")]
+    version: Annotated[Literal[1], Field(description="Format version: 1.")] = 1
+    goals: Annotated[list[Goal], Field(description="The learning goals.")]

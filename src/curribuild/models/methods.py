@@ -19,19 +19,49 @@ from curribuild.models.common import (
 
 
 class Method(Model):
-    id: Slug
-    name: Text
-    learning_type: LearningType
-    domains: Annotated[list[Domain], Field(min_length=1)]
-    bloom: BloomRange
-    delivery: Annotated[list[Delivery], Field(min_length=1)]
-    participants: IntRange
-    minutes: IntRange
-    requires: list[Slug] = []
-    description: str = ""
+    """A training method, and the goals and groups it suits."""
+
+    id: Annotated[Slug, Field(description="Unique id (lower-case slug), named by rules.")]
+    name: Annotated[Text, Field(description="Name shown in the programme.")]
+    learning_type: Annotated[
+        LearningType,
+        Field(
+            description="Learning type: acquisition, inquiry, practice, "
+            "production, discussion or collaboration."
+        ),
+    ]
+    domains: Annotated[
+        list[Domain],
+        Field(
+            min_length=1,
+            description="Learning domains it teaches (knowledge, skills, attitudes).",
+        ),
+    ]
+    bloom: Annotated[
+        BloomRange, Field(description="The Bloom levels it suits, {min: LEVEL, max: LEVEL}.")
+    ]
+    delivery: Annotated[
+        list[Delivery],
+        Field(min_length=1, description="Delivery modes: in-person, online, hybrid."),
+    ]
+    participants: Annotated[
+        IntRange, Field(description="Group sizes it works with, {min: N, max: M}.")
+    ]
+    minutes: Annotated[
+        IntRange, Field(description="Session lengths in minutes it works with, {min: N, max: M}.")
+    ]
+    requires: Annotated[
+        list[Slug],
+        Field(
+            description="What it needs to run, as slugs (e.g. subject-expert, learning-platform)."
+        ),
+    ] = []
+    description: Annotated[str, Field(description="What happens in a session.")] = ""
 
 
 class MethodsDocument(Model):
-    kind: Literal["methods"]
-    version: Literal[1] = 1
-    methods: list[Method]
+    """A file of training methods (`kind: methods`)."""
+
+    kind: Annotated[Literal["methods"], Field(description="The document kind: methods.")]
+    version: Annotated[Literal[1], Field(description="Format version: 1.")] = 1
+    methods: Annotated[list[Method], Field(description="The training methods.")]

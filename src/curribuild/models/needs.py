@@ -20,28 +20,68 @@ from curribuild.models.common import (
 
 
 class Audience(Model):
-    professions: list[Slug] = []
-    settings: list[Slug] = []
-    experience: Experience = "none"
-    participants: Annotated[int, Field(gt=0, le=10_000)] = 12
+    """Who is being trained."""
+
+    professions: Annotated[
+        list[Slug], Field(description="Professions of the participants (slugs).")
+    ] = []
+    settings: Annotated[
+        list[Slug], Field(description="Work settings of the participants (slugs).")
+    ] = []
+    experience: Annotated[
+        Experience, Field(description="Prior experience in P/CVE: none, basic or advanced.")
+    ] = "none"
+    participants: Annotated[int, Field(gt=0, le=10_000, description="Number of participants.")] = 12
 
 
 class Gap(Model):
-    topic: Slug
-    priority: GapPriority = "medium"
+    """A topic the audience lacks."""
+
+    topic: Annotated[Slug, Field(description="The topic; goals teaching it meet the gap.")]
+    priority: Annotated[
+        GapPriority,
+        Field(description="high: the plan must meet it; medium or low: met when there is room."),
+    ] = "medium"
 
 
 class Constraints(Model):
-    delivery: Delivery = "in-person"
-    days: Annotated[int, Field(gt=0, le=366)] = 1
-    start_date: IsoDate | None = None
-    day_start: ClockTime = dt.time(9, 0)
-    day_end: ClockTime = dt.time(17, 0)
-    lunch_minutes: Annotated[int, Field(ge=0, le=240)] = 60
-    max_block_minutes: Annotated[int, Field(gt=0, le=600)] = 90
-    break_minutes: Annotated[int, Field(ge=0, le=120)] = 15
-    weekends: bool = False
-    timezone: Annotated[str, Field(min_length=1, max_length=64)] = "UTC"
+    """The frame of the programme."""
+
+    delivery: Annotated[
+        Delivery, Field(description="Delivery mode: in-person, online or hybrid.")
+    ] = "in-person"
+    days: Annotated[int, Field(gt=0, le=366, description="Number of teaching days.")] = 1
+    start_date: Annotated[
+        IsoDate | None,
+        Field(description="First day, YYYY-MM-DD; without it the plan is undated."),
+    ] = None
+    day_start: Annotated[
+        ClockTime, Field(description='When each day starts, "HH:MM" (quoted).')
+    ] = dt.time(9, 0)
+    day_end: Annotated[ClockTime, Field(description='When each day ends, "HH:MM" (quoted).')] = (
+        dt.time(17, 0)
+    )
+    lunch_minutes: Annotated[
+        int, Field(ge=0, le=240, description="Length of the lunch break in minutes.")
+    ] = 60
+    max_block_minutes: Annotated[
+        int,
+        Field(gt=0, le=600, description="Most minutes of teaching before a break."),
+    ] = 90
+    break_minutes: Annotated[
+        int, Field(ge=0, le=120, description="Length of a coffee break in minutes.")
+    ] = 15
+    weekends: Annotated[
+        bool, Field(description="Whether the programme may teach on Saturdays and Sundays.")
+    ] = False
+    timezone: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=64,
+            description="IANA time zone of the venue, e.g. Europe/Brussels (for calendars).",
+        ),
+    ] = "UTC"
 
     @field_validator("timezone")
     @classmethod
@@ -66,19 +106,46 @@ class Constraints(Model):
 
 
 class Context(Model):
-    sensitive_case_material: bool = False
-    media_exposure: bool = False
+    """Circumstances that call for care in the programme."""
+
+    sensitive_case_material: Annotated[
+        bool,
+        Field(
+            description="The cases are distressing: sessions with case material are "
+            "followed directly by a debrief."
+        ),
+    ] = False
+    media_exposure: Annotated[
+        bool,
+        Field(
+            description="The participants face media or threat exposure: the programme "
+            "should cover media and staff safety."
+        ),
+    ] = False
 
 
 class Needs(Model):
     """A training request: the main input of ``curribuild plan``."""
 
-    kind: Literal["needs"]
-    version: Literal[1] = 1
-    id: Slug
-    title: Text
-    curriculum: Annotated[str, Field(min_length=1, max_length=500)] | None = None
-    audience: Audience = Audience()
-    gaps: list[Gap] = []
-    constraints: Constraints = Constraints()
-    context: Context = Context()
+    kind: Annotated[Literal["needs"], Field(description="The document kind: needs.")]
+    version: Annotated[Literal[1], Field(description="Format version: 1.")] = 1
+    id: Annotated[Slug, Field(description="Unique id of the request (lower-case slug).")]
+    title: Annotated[Text, Field(description="Title of the programme.")]
+    curriculum: Annotated[
+        Annotated[str, Field(min_length=1, max_length=500)] | None,
+        Field(
+            description="The curriculum to plan from: a bundled name (ran-health-pcve) or a "
+            "folder relative to this file; default: the nearest curriculum folder above it, "
+            "else the bundled one."
+        ),
+    ] = None
+    audience: Annotated[Audience, Field(description="Who is being trained.")] = Audience()
+    gaps: Annotated[
+        list[Gap], Field(description="Topics the audience lacks, each with a priority.")
+    ] = []
+    constraints: Annotated[
+        Constraints, Field(description="Days, hours, breaks and delivery mode.")
+    ] = Constraints()
+    context: Annotated[
+        Context, Field(description="Circumstances that call for care in the programme.")
+    ] = Context()
