@@ -685,7 +685,10 @@ def test_builtin_structural_rules_exclude_unfit_methods(tmp_path: Path) -> None:
     assert d.reason == "fits has the highest score (0), ahead of long (-1)"
     long_firing = d.candidate("long").fired  # type: ignore[union-attr]
     assert [(f.rule, f.effect, f.value) for f in long_firing] == [("fit-duration", "score", -1)]
-    assert long_firing[0].source == "design decision of this curriculum: curribuild structural fit"
+    assert long_firing[0].source == (
+        "design decision of this curriculum: curribuild structural fit: "
+        "a method works best at the length it is built for"
+    )
 
 
 # --- overriding and disabling built-in rules ----------------------------------------------
