@@ -680,18 +680,17 @@ def solve(
     found.wall_seconds += first.wall_time
     proven = status == cp_model.OPTIMAL
     proof: dict[str, bool] = {}
-    if not proven:
+    if not proven and not large:  # a large model had the whole limit in one stage
         # first the warnings: forbidding them prunes the search more than anything
         # (and, when a plan without them exists, keeps them out of the repair too)
-        if not large:
-            found, proof = _avoid_harder(b, found, limit * (1 - FIRST_STAGE), seed)
+        found, proof = _avoid_harder(b, found, limit * (1 - FIRST_STAGE), seed)
         found = repair(
             b.model,
             b.vars,
             problem.frame.days,
             found,
             limit * REPAIR,
-            lambda seconds: _solver(seconds, seed, large=large),
+            lambda seconds: _solver(seconds, seed),
         )
     primary = (proven, found.objective, max(bound, found.objective))
     if large:  # the second stage would presolve the whole model again
