@@ -76,12 +76,17 @@ def test_init_creates_the_scaffold(run_cli: RunCli, tmp_path: Path) -> None:
 
 
 def test_init_ci_and_hook_files(scaffold: Path) -> None:
+    """One check run in each CI file writes the console report and the report file; the
+    full contract of the CI files is in test_scaffold_ci.py."""
     workflow = yaml.safe_load((scaffold / ".github/workflows/curribuild.yml").read_text())
     steps = workflow["jobs"]["check"]["steps"]
-    assert {"run": "curribuild check --format github"} in steps
+    assert {"run": "curribuild check --format github --output sarif=results.sarif"} in steps
     gitlab = yaml.safe_load((scaffold / ".gitlab-ci.yml").read_text())
     job = gitlab["curribuild-check"]
-    assert any("--format junit" in line for line in job["script"])
+    assert [line for line in job["script"] if line.startswith("curribuild")] == [
+        "curribuild check --format text --output junit=curribuild-junit.xml"
+    ]
+    assert job["artifacts"]["when"] == "always"
     assert job["artifacts"]["reports"]["junit"] == "curribuild-junit.xml"
     precommit = yaml.safe_load((scaffold / ".pre-commit-config.yaml").read_text())
     hooks = [hook for repo in precommit["repos"] for hook in repo["hooks"]]

@@ -78,14 +78,23 @@ def test_html_is_standalone(examples: dict[str, Example], name: str) -> None:
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_print_stylesheet_breaks_page_per_day(examples: dict[str, Example], name: str) -> None:
+def test_print_stylesheet_is_a4_and_keeps_days_whole(
+    examples: dict[str, Example], name: str
+) -> None:
+    """A4 pages; a day's agenda never splits across pages, and a day starts a new page
+    only when it does not fit (forcing one left near-empty pages)."""
     root = _doc(examples[name])
     css = "".join(n.text() for n in root.find_all("style"))
+    page = css_block(css, "@page")
+    assert re.search(r"size:\s*A4", page), page
+    assert "margin" in page
     printing = css_block(css, "@media print")
     assert printing, "no @media print block"
     rules = css_rules(printing)
     day_rule = rules.get("section.day", "")
-    assert re.search(r"(break-before:\s*page|page-break-before:\s*always)", day_rule), day_rule
+    assert not re.search(r"(break-before:\s*page|page-break-before:\s*always)", day_rule)
+    assert re.search(r"break-inside:\s*avoid", rules.get("section.day table", ""))
+    assert re.search(r"break-inside:\s*avoid", rules.get("tr", ""))
     days = root.find_all("section", "day")
     plan = examples[name].plan
     assert [d.attrs["id"] for d in days] == [f"day-{d['day']}" for d in plan["days"]]
@@ -182,3 +191,34 @@ def test_hostile_text_is_escaped_in_html(hostile: tuple[dict, str]) -> None:
     overview = root.find("section", id="overview")
     assert EVIL_METHOD in [t.text() for t in overview.find_all("span", "tag")]
     assert plan["needs"]["title"] == EVIL_NEEDS_TITLE
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_timeline_bars_are_labelled_on_paper(examples: dict[str, Example], name: str) -> None:
+    """A tooltip does not print: each teaching bar carries its number inside the bar
+    (debriefs D, reflections R), and the key under the chart names each number."""
+    root = _doc(examples[name])
+    plan = examples[name].plan
+    svg = root.find("svg", id="timeline-chart")
+    marks = svg.find_all("text", "mark")
+    keys = root.find_all("p", "timeline-key")
+    assert len(keys) == len(plan["days"])
+    rects = svg.find_all("rect")
+    inside = []
+    for mark in marks:
+        x, y = float(mark.attrs["x"] or 0), float(mark.attrs["y"] or 0)
+        for rect in rects:
+            left, top = int(rect.attrs["x"] or 0), int(rect.attrs["y"] or 0)
+            right, bottom = (
+                left + int(rect.attrs["width"] or 0),
+                top + int(rect.attrs["height"] or 0),
+            )
+            if left <= x <= right and top <= y <= bottom:
+                inside.append((rect.attrs["data-kind"], mark.text()))
+    assert len(inside) == len(marks), "a label outside its bar"
+    for day, key in zip(plan["days"], keys, strict=True):
+        teaching = [s for s in day["sessions"] if s["kind"] == "teaching"]
+        for number, session in enumerate(teaching, start=1):
+            assert f"{number} {session['start']} {session['title']}" in key.text()
+    teaching_marks = [m for kind, m in inside if kind == "teaching"]
+    assert len(teaching_marks) == sum(1 for _ in sessions(plan, "teaching"))

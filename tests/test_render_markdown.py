@@ -72,38 +72,67 @@ def test_agenda_table_per_day(examples: dict[str, Example], name: str) -> None:
 
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_mermaid_gantt(examples: dict[str, Example], name: str) -> None:
+    """One gantt per day on a time-of-day axis; the follow-up is text, never a bar."""
     plan = examples[name].plan
-    blocks = mermaid_blocks(md_tokens(examples[name].text("md")))
-    assert len(blocks) == 1
-    block = blocks[0]
-    assert block.splitlines()[0] == "gantt"
-    gantt = parse_gantt(block)
-    assert gantt.stray == [], "lines that are neither a section nor a task"
-    assert "dateFormat YYYY-MM-DD HH:mm" in gantt.header
-    expected_sections = [f"Day {d['day']}" for d in plan["days"]]
-    if plan["follow_up"]:
-        expected_sections.append("Follow-up")
-    assert list(gantt.sections) == expected_sections
-    for day in plan["days"]:
+    text = examples[name].text("md")
+    blocks = mermaid_blocks(md_tokens(text))
+    assert len(blocks) == len(plan["days"])
+    ids: list[str] = []
+    for day, block in zip(plan["days"], blocks, strict=True):
+        assert block.splitlines()[0] == "gantt"
+        gantt = parse_gantt(block)
+        assert gantt.stray == [], "lines that are neither a section nor a task"
+        label = f"Day {day['day']}" + (f" ({day['date']})" if day["date"] else "")
+        assert f"title {label}" in gantt.header
+        assert "dateFormat YYYY-MM-DD HH:mm" in gantt.header
+        assert "axisFormat %H:%M" in gantt.header
+        assert list(gantt.sections) == [f"Day {day['day']}"]
         tasks = gantt.sections[f"Day {day['day']}"]
         shown = [s for s in day["sessions"] if s["kind"] not in ("break", "lunch")]
         assert len(tasks) == len(shown)
+        dates = {task["date"] for task in tasks}
+        assert len(dates) == 1, "a day's chart spans one date only"
+        if day["date"]:
+            assert dates == {day["date"]}
         for task, session in zip(tasks, shown, strict=True):
-            assert task["date"] == day["date"]
             assert task["time"] == session["start"]
             assert int(task["minutes"]) == session["minutes"]
             # the title as the gantt may show it: Mermaid's separators and quotes removed
-            assert task["name"].startswith(mermaid_text(session["title"]))
-    follow = gantt.sections.get("Follow-up", [])
-    assert len(follow) == len(plan["follow_up"])
-    for task, item in zip(follow, plan["follow_up"], strict=True):
-        assert task["date"] == item["date"]
-        assert task["time"] == plan["needs"]["day_start"]
-        assert int(task["minutes"]) == item["minutes"]
-        squeeze = re.compile(r"[\s:;#]+")
-        assert squeeze.sub(" ", task["name"]) == squeeze.sub(" ", item["title"])
-    ids = [t["id"] for tasks in gantt.sections.values() for t in tasks]
+            assert task["name"] == mermaid_text(session["title"])
+        ids.extend(t["id"] for t in tasks)
     assert len(ids) == len(set(ids)), "task ids must be unique"
+    follow = re.search(r"(?m)^\*\*Follow-up:\*\* (.*)$", text)
+    if plan["follow_up"]:
+        assert follow is not None
+        for item in plan["follow_up"]:
+            assert item["title"] in follow.group(1)
+            assert (item["date"] or f"{item['weeks_after']} weeks after") in follow.group(1)
+    else:
+        assert follow is None
+
+
+def test_undated_gantt_shows_no_year(tmp_path: Path) -> None:
+    """Without a start date each chart is titled "Day N" and the follow-up says how many
+    weeks after; no year 2000 in anything a reader sees."""
+    plan_path = plan_needs(write_hostile_repo(tmp_path), tmp_path / "out")
+    plan = json.loads(plan_path.read_text(encoding="utf-8"))
+    plan["needs"]["start_date"] = None
+    for day in plan["days"]:
+        day["date"] = None
+    for item in plan["follow_up"]:
+        item["date"] = None
+    plan_path.write_text(json.dumps(plan), encoding="utf-8")
+    out = tmp_path / "programme.md"
+    assert render(plan_path, "md", out, cwd=tmp_path).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    for day, block in zip(plan["days"], mermaid_blocks(md_tokens(text)), strict=True):
+        gantt = parse_gantt(block)
+        assert f"title Day {day['day']}" in gantt.header
+        assert "axisFormat %H:%M" in gantt.header
+    outside = re.sub(r"(?s)```mermaid.*?```", "", text)
+    assert "2000" not in outside
+    if plan["follow_up"]:
+        assert "weeks after the last day" in text
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
@@ -183,8 +212,9 @@ def test_gantt_title_has_no_mermaid_separators(tmp_path: Path) -> None:
     plan = plan_needs(write_hostile_repo(tmp_path, SEMICOLON_NEEDS_TITLE), tmp_path / "out")
     out = tmp_path / "programme.md"
     assert render(plan, "md", out, cwd=tmp_path).exit_code == 0
-    gantt = parse_gantt(mermaid_blocks(md_tokens(out.read_text(encoding="utf-8")))[0])
-    titles = [h for h in gantt.header if h.startswith("title ")]
-    assert len(titles) == 1
-    assert "Risk assessment" in titles[0]
-    assert not re.search(r"[;#:]", titles[0][len("title ") :]), titles[0]
+    for block in mermaid_blocks(md_tokens(out.read_text(encoding="utf-8"))):
+        gantt = parse_gantt(block)
+        titles = [h for h in gantt.header if h.startswith("title ")]
+        assert len(titles) == 1
+        assert titles[0].startswith("title Day ")
+        assert not re.search(r"[;#:]", titles[0][len("title ") :]), titles[0]

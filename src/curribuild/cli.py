@@ -137,6 +137,15 @@ def check(
         float | None,
         typer.Option("--max-seconds", min=0.001, help="Stop after this many seconds (CB015)."),
     ] = None,
+    output: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--output",
+            metavar="FORMAT=PATH",
+            help="Also write the report as FORMAT (text, parsable, json, sarif, junit) to "
+            "PATH, even when the check fails; repeatable, e.g. --output junit=report.xml.",
+        ),
+    ] = None,
 ) -> None:
     """Validate and lint every curriculum document under PATHS.
 
@@ -156,6 +165,7 @@ def check(
             color.value,
             max_bytes,
             max_seconds,
+            output or [],
         )
 
     _guard(action)
@@ -232,6 +242,11 @@ class RenderFormat(StrEnum):
     json = "json"
 
 
+class RenderAudience(StrEnum):
+    coordinator = "coordinator"
+    participants = "participants"
+
+
 @app.command()
 def render(
     fmt: Annotated[RenderFormat, typer.Option("--format", "-f", help="Output format.")],
@@ -257,6 +272,14 @@ def render(
             help="Time limit for rendering a template, in seconds (default 5, at most 3600).",
         ),
     ] = None,
+    audience: Annotated[
+        RenderAudience | None,
+        typer.Option(
+            "--audience",
+            help="Who reads it (md and html only): coordinator (the whole plan and the "
+            "arrangements, the default) or participants (a handout).",
+        ),
+    ] = None,
 ) -> None:
     """Render a plan as Markdown, standalone HTML, an iCalendar file or JSON.
 
@@ -269,7 +292,14 @@ def render(
     def action() -> int:
         from curribuild.commands import render as command
 
-        return command.run(plan, fmt.value, output, template, template_seconds)
+        return command.run(
+            plan,
+            fmt.value,
+            output,
+            template,
+            template_seconds,
+            audience.value if audience is not None else None,
+        )
 
     _guard(action)
 
@@ -303,6 +333,16 @@ def schema(
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder to create the repository in.")] = Path(),
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    install_spec: Annotated[
+        str | None,
+        typer.Option(
+            "--install-spec",
+            metavar="SPEC",
+            help=f"What the CI jobs pip install (default curribuild=={__version__}): a "
+            "version, a wheel, or a git URL such as "
+            "'curribuild @ git+https://HOST/OWNER/curribuild.git@TAG'.",
+        ),
+    ] = None,
 ) -> None:
     """Scaffold a curriculum repository that extends the bundled curriculum.
 
@@ -313,7 +353,7 @@ def init(
     def action() -> int:
         from curribuild.commands import init as command
 
-        return command.run(directory, force)
+        return command.run(directory, force, install_spec)
 
     _guard(action)
 

@@ -4,6 +4,9 @@ The scaffold lives in ``curribuild/data/scaffold`` (data, not code); names
 starting with ``dot-`` become dot-files. The JSON Schemas (``schemas/``) and the
 editor settings that map them to the files (``.vscode/settings.json``) are
 generated, so they always match this version's document models.
+
+The CI files install curribuild with one setting, ``CURRIBUILD_INSTALL_SPEC``: what
+``pip install`` is given (``--install-spec``; by default this very version, pinned).
 """
 
 from __future__ import annotations
@@ -13,11 +16,14 @@ import re
 import sys
 from pathlib import Path
 
+from curribuild import __version__
 from curribuild.atomic import write_atomic
-from curribuild.errors import UserError
+from curribuild.errors import UsageError, UserError
 from curribuild.resources import data_file
 
 SCHEMA_FOLDER = "schemas"  # `curribuild schema -o schemas` writes the same files
+DEFAULT_INSTALL_SPEC = f"curribuild=={__version__}"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _slug(name: str) -> str:
@@ -56,7 +62,26 @@ def generated_files() -> list[tuple[Path, str]]:
     return sorted(out)
 
 
-def run(directory: Path, force: bool) -> int:
+def install_spec_value(spec: str | None) -> str:
+    """The ``--install-spec`` to write: one pip argument (a requirement, a wheel path or
+    URL, a git URL); by default this version of curribuild, pinned."""
+    if spec is None:
+        return DEFAULT_INSTALL_SPEC
+    value = spec.strip()
+    if not value:
+        raise UsageError(
+            "--install-spec: empty; give what pip installs, e.g. "
+            f"{DEFAULT_INSTALL_SPEC} or 'curribuild @ git+https://HOST/OWNER/curribuild.git@TAG'"
+        )
+    if _CONTROL.search(value):
+        raise UsageError(
+            "--install-spec: control characters (such as a line break) are not allowed"
+        )
+    return value
+
+
+def run(directory: Path, force: bool, install_spec: str | None = None) -> int:
+    spec = install_spec_value(install_spec)
     target_root = directory.resolve()
     if target_root.exists() and not target_root.is_dir():
         raise UserError(f"{directory} exists and is not a folder")
@@ -77,7 +102,11 @@ def run(directory: Path, force: bool) -> int:
     for source, rel in files:
         text = source.read_text(encoding="utf-8")
         # JSON strings are valid YAML double-quoted scalars: any title is safe
-        texts[rel] = text.replace("{{slug}}", slug).replace("{{title}}", json.dumps(title))
+        texts[rel] = (
+            text.replace("{{slug}}", slug)
+            .replace("{{title}}", json.dumps(title))
+            .replace("{{install_spec}}", json.dumps(spec))
+        )
     for rel in targets:
         write_atomic(target_root / rel, texts[rel].encode("utf-8"))
         sys.stdout.write(f"created {(Path(directory) / rel).as_posix()}\n")

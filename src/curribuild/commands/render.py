@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
 from pathlib import Path
 
@@ -23,6 +25,14 @@ def load_plan(path: Path) -> Plan:
         raise UserError(f"no plan at {path}: run `curribuild plan NEEDS` first (or pass --plan)")
     if path.is_dir():
         raise UsageError(f"--plan {path} is a folder; give a plan JSON file")
+    kind = _special_kind(path)
+    if kind:
+        # opening a pipe blocks until a writer comes; a device never ends
+        message = f"is {kind}, not a regular file"
+        raise UserError(
+            f"{path}: {message}; give a plan JSON file",
+            [Finding("CB014", message, path.as_posix(), 1, 1, fix="give a plan JSON file")],
+        )
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_PLAN_BYTES + 1)
@@ -68,7 +78,95 @@ def template_seconds(option: float | None) -> float:
         raise UsageError(str(exc)) from None
 
 
-def render_text(plan: Plan, fmt: str, template: Path | None, seconds: float | None = None) -> str:
+AUDIENCES = ("coordinator", "participants")
+
+
+def check_audience(fmt: str, audience: str | None) -> str:
+    """The audience of a Markdown or HTML render (default coordinator); ``--audience``
+    with ``ics`` or ``json`` is a usage error, since those hold the whole plan."""
+    if audience is None:
+        return "coordinator"
+    if audience not in AUDIENCES:
+        raise UsageError(f"--audience {audience}: choose coordinator or participants")
+    if fmt not in ("md", "html"):
+        raise UsageError(
+            f"--audience applies to --format md and html only; --format {fmt} holds the whole plan"
+        )
+    return audience
+
+
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _special_kind(path: Path) -> str:
+    """What ``path`` is when it is a pipe, device or socket (links followed), else ``""``."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return ""
+    return next((kind for test, kind in _SPECIAL_KINDS if test(mode)), "")
+
+
+def _template_refused(path: Path, message: str, fix: str) -> UserError:
+    shown = path.as_posix()
+    return UserError(f"{shown}: {message}", [Finding("CB701", message, shown, 1, 1, fix=fix)])
+
+
+def template_file(path: Path, *, given: bool = False) -> Path:
+    """The template file ``path`` (``--template``, or ``templates/programme.FORMAT.j2``)
+    stands for, checked before a byte of it is read.
+
+    It must be a regular file. A symlink is followed only to a file inside the
+    repository holding the link (its git work tree, else the folder with a
+    ``curribuild.yaml``, else the link's own folder): a link committed to a
+    repository cannot make a render read a file elsewhere. Pipes, devices and
+    sockets are refused (reading one could block or never end).
+    """
+    from curribuild.discovery import real, repository_root
+
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        if given and not os.path.lexists(path):
+            raise UsageError(f"--template {path}: no such file") from None
+        raise _template_refused(
+            path,
+            "is a symbolic link to a file that does not exist",
+            "point the link at a template file, or remove it",
+        ) from None
+    if stat.S_ISDIR(mode):
+        raise UsageError(f"--template {path}: is a folder; give a template file")
+    kind = _special_kind(path)
+    if kind:
+        raise _template_refused(path, f"is {kind}, not a regular file", "give a template file")
+    if not path.is_symlink():
+        return path
+    target = real(path)
+    boundary = repository_root(path.parent)
+    if not target.is_relative_to(boundary):
+        raise _template_refused(
+            path,
+            f"is a symbolic link to {target.as_posix()}, outside the repository "
+            f"{boundary.as_posix()}; a template link must stay inside the repository",
+            "copy the template into the repository, or give its real path with --template",
+        )
+    # the sandbox looks the template up by name in its folder: give it the target's
+    return Path(os.path.relpath(target))
+
+
+def render_text(
+    plan: Plan,
+    fmt: str,
+    template: Path | None,
+    seconds: float | None = None,
+    audience: str | None = None,
+) -> str:
+    chosen_audience = check_audience(fmt, audience)
     if fmt == "json":
         if template is not None:
             raise UsageError("--template does not apply to --format json")
@@ -84,14 +182,13 @@ def render_text(plan: Plan, fmt: str, template: Path | None, seconds: float | No
 
     chosen: Path | str
     if template is not None:
-        if not template.is_file():
-            raise UsageError(f"--template {template}: no such file")
-        chosen = template
+        chosen = template_file(template, given=True)
     else:
         local = Path("templates") / f"programme.{fmt}.j2"
-        chosen = local if local.is_file() else f"programme.{fmt}.j2"
+        chosen = template_file(local) if os.path.lexists(local) else f"programme.{fmt}.j2"
     limit = template_seconds(seconds)
-    return render(chosen, build_view(plan), autoescape=fmt == "html", max_seconds=limit)
+    view = build_view(plan, chosen_audience)
+    return render(chosen, view, autoescape=fmt == "html", max_seconds=limit)
 
 
 def run(
@@ -100,9 +197,11 @@ def run(
     output: str | None,
     template: Path | None,
     template_seconds: float | None = None,
+    audience: str | None = None,
 ) -> int:
+    check_audience(fmt, audience)
     plan = load_plan(plan_path or DEFAULT_PLAN)
-    text = render_text(plan, fmt, template, template_seconds)
+    text = render_text(plan, fmt, template, template_seconds, audience)
     target = output or (Path("build") / f"programme.{EXTENSIONS[fmt]}").as_posix()
     where = write_output(target, text)
     if where != "<stdout>":

@@ -89,51 +89,217 @@ def _day_date(plan: Plan, index: int) -> dt.date:
     return NOTIONAL_START + dt.timedelta(days=index)
 
 
-def gantt(plan: Plan) -> dict[str, Any]:
-    sections = []
+def gantt_days(plan: Plan) -> list[dict[str, Any]]:
+    """One Mermaid gantt per day: its sessions on a time-of-day axis.
+
+    Breaks and lunch are left out (they show as gaps). Every day's tasks carry that
+    day's date (a notional date when the plan is undated: the axis shows times of day
+    only, so the date is never printed). The follow-up is never on an axis: a session
+    weeks later would squeeze the day into slivers; see :func:`follow_up_items`.
+    """
+    charts = []
     for index, day in enumerate(plan.days):
         date = _day_date(plan, index)
         tasks = []
         for number, session in enumerate(day.sessions):
             if session.kind in ("break", "lunch"):
                 continue
-            label = session.title
-            if session.method_name:
-                label = f"{label} - {session.method_name}"
             tasks.append(
                 {
-                    "name": mermaid_text(label),
+                    "name": mermaid_text(session.title),
                     "id": f"d{day.day}s{number + 1}",
                     "start": f"{date.isoformat()} {mermaid_clock(session.start)}",
                     "minutes": session.minutes,
                     "crit": session.kind in ("debrief",) or session.sensitive,
                 }
             )
-        sections.append({"name": f"Day {day.day}", "tasks": tasks})
-    follow = []
-    last = _day_date(plan, len(plan.days) - 1) if plan.days else NOTIONAL_START
-    for number, item in enumerate(plan.follow_up):
-        date = (
-            dt.date.fromisoformat(item.date)
-            if item.date
-            else last + dt.timedelta(weeks=item.weeks_after)
-        )
-        follow.append(
+        title = f"Day {day.day}" + (f" ({day.date})" if day.date else "")
+        charts.append({"title": mermaid_text(title), "day": day.day, "tasks": tasks})
+    return charts
+
+
+def _add_minutes(hhmm: str, minutes: int) -> str:
+    total = _minutes(hhmm) + minutes
+    return f"{total // 60 % 24:02d}:{total % 60:02d}"
+
+
+def follow_up_items(plan: Plan) -> list[dict[str, Any]]:
+    """The follow-up sessions as text: date (or weeks after), time and title."""
+    items = []
+    last = plan.days[-1].date if plan.days else None
+    for item in plan.follow_up:
+        date = item.date
+        if date is None and last:
+            date = (dt.date.fromisoformat(last) + dt.timedelta(weeks=item.weeks_after)).isoformat()
+        start = mermaid_clock(plan.needs.day_start)
+        when = date or f"{item.weeks_after} weeks after the last day"
+        items.append(
             {
-                "name": mermaid_text(item.title),
-                "id": f"f{number + 1}",
-                "start": f"{date.isoformat()} {mermaid_clock(plan.needs.day_start)}",
+                "title": item.title,
+                "method_name": item.method_name or "",
+                "date": date,
+                "weeks_after": item.weeks_after,
+                "start": start,
+                "end": _add_minutes(start, item.minutes),
                 "minutes": item.minutes,
-                "crit": False,
+                "duration": hours(item.minutes),
+                "when": when,
+                "evaluation": item.evaluation,
             }
         )
-    if follow:
-        sections.append({"name": "Follow-up", "tasks": follow})
-    return {
-        "title": mermaid_text(plan.needs.title),
-        "sections": sections,
-        "dated": plan.needs.start_date is not None,
-    }
+    return items
+
+
+AUDIENCES = ("coordinator", "participants")
+
+# What a method's ``requires`` tag asks the coordinator to arrange, in words.
+_ARRANGEMENT_WORDS = {
+    "subject-expert": "A subject expert to give the input",
+    "learning-platform": "The learning platform, with an account for every participant",
+    "anonymised-case-material": "Anonymised case material, one set per small group",
+    "host-organisation": "A host organisation that receives the group",
+    "experienced-clinician": "An experienced clinician to give feedback on formulations",
+    "trained-facilitator": "A trained facilitator for each room or breakout group",
+    "scenario-materials": "Scenario materials (the script and its injects)",
+    "certified-trainer": "A certified trainer for the risk-assessment tool",
+    "multi-agency-partners": "Partners from the other agencies (police, probation, social care)",
+    "clinical-supervisor": "A clinical or forensic supervisor",
+    "safeguarding-protocol": "A safeguarding protocol: speakers prepared and paid, "
+    "identities protected, no recording, aftercare",
+    "experienced-trainer": "An experienced trainer",
+}
+
+# What participants prepare, by method id of the bundled catalogue. Methods not
+# listed ask nothing of participants beyond coming.
+_PREPARE = {
+    "guided-reading": "Reading: the trainers send the text and its study questions; "
+    "read it beforehand if they ask you to.",
+    "e-learning": "An online module to complete on the learning platform before the "
+    "session it belongs to; you receive a login.",
+    "intervision": "A case of your own, anonymised, to discuss with peers.",
+    "supervision": "A case of your own, anonymised, for group supervision.",
+    "study-visit": "Identification for the visit, and the host's visiting rules.",
+    "train-the-trainer": "An idea for a short session you would give your own colleagues.",
+}
+
+
+def _catalogue_requires(plan: Plan) -> dict[str, list[str]] | None:
+    """``requires`` of each method of the plan's curriculum, when it can be found: a
+    curriculum in the working folder with the plan's name, else the bundled curriculum
+    of the nearest layer. ``None`` when none can be loaded."""
+    from pathlib import Path
+
+    from curribuild.curriculum import find_config_root, load_curriculum
+    from curribuild.resources import bundled_curriculum
+
+    roots: list[Path] = []
+    local = find_config_root(Path.cwd() / "plan.json")
+    if local is not None:
+        roots.append(local)
+    for name in reversed(plan.curriculum.layers):
+        found = bundled_curriculum(name)
+        if found is not None:
+            roots.append(found)
+    for root in roots:
+        try:
+            cur, _ = load_curriculum(root)
+        except Exception:  # a broken curriculum must not stop a render
+            continue
+        if cur.name not in plan.curriculum.layers:
+            continue
+        return {m.id: list(m.requires) for m in cur.methods.values()}
+    return None
+
+
+def _where(day: Any, session: Any) -> str:
+    return f"Day {day.day}{f' ({day.date})' if day.date else ''} {session.start}"
+
+
+def arrangements(plan: Plan) -> dict[str, Any]:
+    """What a coordinator books: each method's ``requires``, with the sessions that need
+    it, plus the debriefs and the follow-up."""
+    requires = _catalogue_requires(plan)
+    items: dict[str, dict[str, Any]] = {}
+    unknown: list[str] = []
+    for day in plan.days:
+        for session in day.sessions:
+            if session.kind == "debrief":
+                entry = items.setdefault(
+                    "debrief",
+                    {
+                        "need": "A facilitator for each debrief after distressing case "
+                        "material, with time to follow up a participant who needs it",
+                        "sessions": [],
+                    },
+                )
+                entry["sessions"].append(f"{_where(day, session)} {session.title}")
+            if not session.method:
+                continue
+            tags = (requires or {}).get(session.method)
+            if tags is None:
+                name = session.method_name or session.method
+                if name not in unknown:
+                    unknown.append(name)
+                continue
+            for tag in tags:
+                words = _ARRANGEMENT_WORDS.get(tag, tag.replace("-", " ").capitalize())
+                entry = items.setdefault(tag, {"need": words, "sessions": []})
+                entry["sessions"].append(f"{_where(day, session)} {session.title}")
+    for item in follow_up_items(plan):
+        entry = items.setdefault(
+            "follow-up",
+            {"need": "The follow-up session booked with the same group", "sessions": []},
+        )
+        entry["sessions"].append(f"{item['when']} {item['start']} {item['title']}")
+    return {"needs": list(items.values()), "unknown_methods": unknown}
+
+
+def prepare(plan: Plan) -> list[str]:
+    """What participants bring or do beforehand, in words; honest and short."""
+    notes: list[str] = []
+    seen: set[str] = set()
+    for day in plan.days:
+        for session in day.sessions:
+            text = _PREPARE.get(session.method or "")
+            if text and text not in seen:
+                seen.add(text)
+                notes.append(text)
+    if plan.needs.delivery in ("online", "hybrid"):
+        notes.append(
+            "For the online part: a computer with camera and microphone, and a quiet, "
+            "private room (cases are discussed)."
+        )
+    if any(s.sensitive for day in plan.days for s in day.sessions):
+        notes.append(
+            "Some sessions use distressing case material (marked below); each is followed "
+            "by a debrief. You may step out at any time, and can tell the trainers "
+            "beforehand if a topic is close to home."
+        )
+    for item in follow_up_items(plan):
+        notes.append(
+            f"For the follow-up ({item['when']}): note how you use what you learn in your "
+            "work; the follow-up holds peer consultation on it."
+        )
+    if not notes:
+        notes.append("Nothing to prepare: all material is provided.")
+    return notes
+
+
+def participant_goals(plan: Plan) -> list[dict[str, str]]:
+    """The goals in words, in the order they are taught."""
+    goals = {g.id: g for g in plan.goals.scheduled}
+    shown: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for day in plan.days:
+        for session in day.sessions:
+            if session.kind != "teaching":
+                continue
+            for goal_id in session.goals:
+                goal = goals.get(goal_id)
+                if goal is not None and goal_id not in seen:
+                    seen.add(goal_id)
+                    shown.append({"title": goal.title, "statement": goal.statement})
+    return shown
 
 
 def learning_type_chart(plan: Plan) -> dict[str, Any]:
@@ -172,9 +338,18 @@ def timeline_chart(plan: Plan) -> dict[str, Any]:
     for index, day in enumerate(plan.days):
         y = 24 + index * TIMELINE_ROW
         bars = []
+        key = []
+        number = 0
         for session in day.sessions:
             x = LABEL_WIDTH + round(usable * (_minutes(session.start) - start) / span)
             width = max(1, round(usable * session.minutes / span))
+            # a label printed in the bar (a tooltip does not print): teaching sessions are
+            # numbered, with the numbers' titles in a key below the chart
+            mark = {"debrief": "D", "reflection": "R"}.get(session.kind, "")
+            if session.kind == "teaching":
+                number += 1
+                mark = str(number)
+                key.append({"mark": mark, "start": session.start, "title": session.title})
             bars.append(
                 {
                     "x": x,
@@ -185,10 +360,13 @@ def timeline_chart(plan: Plan) -> dict[str, Any]:
                     "title": f"{session.start}-{session.end} {session.title}",
                     "start": session.start,
                     "end": session.end,
+                    "mark": mark if width >= 6 * len(mark) + 2 else "",
+                    "mark_x": x + width // 2,
+                    "mark_y": y + (TIMELINE_ROW - 10) // 2 + 4,
                 }
             )
         label = f"Day {day.day}" + (f" ({day.date})" if day.date else "")
-        rows.append({"label": label, "y": y, "bars": bars})
+        rows.append({"label": label, "y": y, "bars": bars, "key": key})
     ticks = []
     first_hour = (start + 59) // 60 * 60
     for minute in range(first_hour, end + 1, 60):
@@ -202,8 +380,9 @@ def timeline_chart(plan: Plan) -> dict[str, Any]:
     return {"width": CHART_WIDTH, "height": height, "rows": rows, "ticks": ticks}
 
 
-def build_view(plan: Plan) -> dict[str, Any]:
-    """Everything a template needs, as plain data."""
+def build_view(plan: Plan, audience: str = "coordinator") -> dict[str, Any]:
+    """Everything a template needs, as plain data, for ``audience`` (coordinator or
+    participants: see :data:`AUDIENCES`)."""
     data = plan.model_dump(mode="json")
     methods: dict[str, str] = {}
     for day in plan.days:
@@ -231,7 +410,12 @@ def build_view(plan: Plan) -> dict[str, Any]:
         },
         "goals": goals,
         "teaching_sessions": teaching_sessions,
-        "gantt": gantt(plan),
+        "audience": audience,
+        "gantt_days": gantt_days(plan),
+        "follow_up": follow_up_items(plan),
+        "arrangements": arrangements(plan) if audience == "coordinator" else None,
+        "prepare": prepare(plan) if audience == "participants" else [],
+        "participant_goals": participant_goals(plan),
         "charts": {
             "learning_types": learning_type_chart(plan),
             "timeline": timeline_chart(plan),

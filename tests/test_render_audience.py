@@ -1,0 +1,134 @@
+"""``curribuild render --audience participants|coordinator``.
+
+Participants get a handout: the agenda, the goals in words, what to prepare and the
+follow-up date, with none of the planner's vocabulary (rule ids, scores, check codes,
+goal slugs, findings). Coordinators get the whole plan plus the arrangements to book.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from render_helpers import (
+    FORENSIC,
+    NEEDS_DIR,
+    assert_clean_failure,
+    md_tables,
+    md_tokens,
+    parse_html,
+    plan_needs,
+    render,
+)
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    base = tmp_path_factory.mktemp("audience")
+    path = plan_needs(NEEDS_DIR / f"{FORENSIC}.yaml", base)
+    return path, json.loads(path.read_text(encoding="utf-8"))
+
+
+def _render(plan: Path, fmt: str, audience: str | None) -> str:
+    out = plan.parent / f"{audience}.{fmt}"
+    extra = ("--audience", audience) if audience else ()
+    result = render(plan, fmt, out, *extra, cwd=plan.parent)
+    assert result.exit_code == 0, result.output
+    return out.read_text(encoding="utf-8")
+
+
+def planner_words(plan: dict) -> list[str]:
+    """Words of the planner a participant must not see: goal ids, rule ids, codes."""
+    words = {g["id"] for g in plan["goals"]["scheduled"]}
+    words |= {g["id"] for g in plan["goals"]["dropped"]}
+    words |= {f["code"] for f in plan["findings"]}
+    words |= {f["rule"] for f in plan["findings"] if f.get("rule")}
+    for day in plan["days"]:
+        for session in day["sessions"]:
+            words |= {r["rule"] for r in session["rationale"]}
+            if session.get("rule"):
+                words.add(session["rule"])
+    words |= {f["rule"] for f in plan["follow_up"]}
+    words.add(plan["curriculum"]["digest"])
+    return sorted(words)
+
+
+def _visible(text: str) -> str:
+    return re.sub(r"(?s)<style>.*?</style>", "", text)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_participants_see_no_planner_vocabulary(planned: tuple[Path, dict], fmt: str) -> None:
+    path, plan = planned
+    text = _visible(_render(path, fmt, "participants"))
+    leaked = [
+        w for w in planner_words(plan) if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)
+    ]
+    assert leaked == []
+    assert not re.search(r"\bCB\d{3}\b", text), "a check code"
+    assert not re.search(r"(?i)\bscore\b|findings|\bwarning\b", text)
+    assert "Why these methods" not in text and "Arrangements" not in text
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_participants_get_agenda_goals_preparation_follow_up(
+    planned: tuple[Path, dict], fmt: str
+) -> None:
+    path, plan = planned
+    text = _render(path, fmt, "participants")
+    shown = parse_html(text).root.text() if fmt == "html" else text
+    for goal in plan["goals"]["scheduled"]:
+        assert goal["statement"] in shown, goal["title"]
+    for day in plan["days"]:
+        assert f"Day {day['day']} ({day['date']})" in shown
+        for session in day["sessions"]:
+            assert f"{session['start']}–{session['end']}" in shown
+            assert session["title"] in shown
+    assert "What to prepare" in shown
+    assert "distressing case material" in shown  # the plan has sensitive sessions
+    follow = plan["follow_up"][0]
+    assert follow["date"] in shown and follow["title"] in shown
+    if fmt == "md":
+        agenda = [t for t in md_tables(md_tokens(text)) if t.h2 == "Agenda"]
+        assert [t.header for t in agenda] == [["Time", "Session", "How"]] * len(plan["days"])
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_coordinator_is_the_default_and_lists_arrangements(
+    planned: tuple[Path, dict], fmt: str
+) -> None:
+    path, plan = planned
+    default = _render(path, fmt, None)
+    coordinator = _render(path, fmt, "coordinator")
+    assert default == coordinator
+    shown = parse_html(coordinator).root.text() if fmt == "html" else coordinator
+    assert "Arrangements" in shown and "Why these methods" in shown
+    # the methods of this plan require these (curricula/ran-health-pcve/methods.yaml)
+    assert "A subject expert" in shown  # lecture
+    assert "A trained facilitator for each room" in shown  # role-play
+    assert "Anonymised case material" in shown  # case-study
+    assert "An experienced clinician" in shown  # case-formulation-workshop
+    assert "A facilitator for each debrief" in shown
+    assert f"{plan['follow_up'][0]['date']} 09:00" in shown
+
+
+@pytest.mark.parametrize("fmt", ["ics", "json"])
+def test_audience_with_a_whole_plan_format_is_a_usage_error(
+    planned: tuple[Path, dict], fmt: str
+) -> None:
+    path, _ = planned
+    out = path.parent / f"x.{fmt}"
+    result = render(path, fmt, out, "--audience", "participants", cwd=path.parent)
+    assert_clean_failure(result, 2)
+    assert "--audience applies to --format md and html only" in result.stderr
+    assert not out.exists()
+
+
+def test_unknown_audience_is_a_usage_error(planned: tuple[Path, dict]) -> None:
+    path, _ = planned
+    result = render(path, "md", path.parent / "x.md", "--audience", "press", cwd=path.parent)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
