@@ -17,6 +17,7 @@ expected ``path:line:col`` (``check --format parsable`` prints
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import resource
@@ -27,8 +28,10 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -303,9 +306,222 @@ def workflow_command_needs_name(run: Path) -> dict[str, str]:
     return {"evil": COMMAND_NAME}
 
 
+# --- issue 15: cycles, deep and wide rule conditions ------------------------------------
+
+HOSTILE_NEEDS = (
+    "kind: needs\nid: hostile-needs\ntitle: Hostile needs\n"
+    "gaps:\n  - topic: hostile-topic\n    priority: high\nconstraints:\n  days: 2\n"
+)
+HOSTILE_GOAL = """\
+  - id: {id}
+    title: Goal {id}
+    statement: Explain {id}.
+    domain: knowledge
+    bloom: understand
+    topics: [hostile-topic]
+    minutes: 60
+    requires: [{requires}]
+"""
+
+
+def _curriculum(folder: Path, goals: str, rules: str | None = None) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "curriculum.yaml").write_text(
+        f"kind: config\nname: {folder.name}\nextends: ran-health-pcve\n"
+    )
+    (folder / "goals.yaml").write_text("kind: goals\ngoals:\n" + goals)
+    if rules is not None:
+        (folder / "rules.yaml").write_text(rules)
+    (folder / "needs.yaml").write_text(HOSTILE_NEEDS)
+
+
+def one_10000_goal_cycle(run: Path) -> dict[str, str]:
+    """g0 -> g1 -> ... -> g9999 -> g0: one cycle through 10,000 goals."""
+    n = 10_000
+    goals = "".join(HOSTILE_GOAL.format(id=f"g{i}", requires=f"g{(i + 1) % n}") for i in range(n))
+    _curriculum(run, goals)
+    return {}
+
+
+def many_small_cycles(run: Path) -> dict[str, str]:
+    """5,000 two-goal cycles among 10,000 goals: g0 <-> g1, g2 <-> g3, ..."""
+    goals = "".join(HOSTILE_GOAL.format(id=f"g{i}", requires=f"g{i ^ 1}") for i in range(10_000))
+    _curriculum(run, goals)
+    return {}
+
+
+LEAF = "{fact: goal.minutes, gt: 30}"
+FINE_GOAL = HOSTILE_GOAL.format(id="fine", requires="")
+
+
+def _rule(when: str) -> str:
+    return (
+        "kind: rules\nrules:\n  - id: hostile-condition\n    description: Hostile.\n"
+        f"    when: {when}\n    then: {{score: 1}}\n"
+    )
+
+
+def _deep_curriculum(run: Path, when: str, raised: bool = False) -> dict[str, str]:
+    """The curriculum in ``cur/`` (with ``raised``, under a repository config that
+    raises the nesting limit to its maximum, 1000), needs in the run folder."""
+    _curriculum(run / "cur", FINE_GOAL, _rule(when))
+    (run / "needs.yaml").write_text(HOSTILE_NEEDS.replace("title:", "curriculum: cur\ntitle:"))
+    if raised:
+        (run / "curribuild.yaml").write_text("kind: config\nlimits:\n  max_depth: 1000\n")
+        # the deep rule must hold and fire: an even number of `not` around a true leaf
+        (run / "cur" / "rule-tests.yaml").write_text(
+            "kind: rule-tests\ncases:\n  - id: deep-rule-fires\n"
+            "    given: {goal: {minutes: 60}}\n    expect: {fires: [hostile-condition]}\n"
+        )
+    return {}
+
+
+def not_5000_deep(run: Path) -> dict[str, str]:
+    return _deep_curriculum(run, "{not: " * 5000 + LEAF + "}" * 5000)
+
+
+def all_any_3000_deep(run: Path) -> dict[str, str]:
+    return _deep_curriculum(run, "{all: [{any: [" * 1500 + LEAF + "]}]}" * 1500)
+
+
+def not_250_deep_under_raised_limit(run: Path) -> dict[str, str]:
+    return _deep_curriculum(run, "{not: " * 250 + LEAF + "}" * 250, raised=True)
+
+
+def mixed_249_deep_under_raised_limit(run: Path) -> dict[str, str]:
+    return _deep_curriculum(run, "{any: [{all: [{not: {not: " * 62 + LEAF + "}}]}]}" * 62, True)
+
+
+def not_900_deep_under_raised_limit(run: Path) -> dict[str, str]:
+    return _deep_curriculum(run, "{not: " * 900 + LEAF + "}" * 900, raised=True)
+
+
+def any_of_20000(run: Path) -> dict[str, str]:
+    return _deep_curriculum(run, "{any: [" + ", ".join([LEAF] * 20_000) + "]}")
+
+
+def all_of_20000(run: Path) -> dict[str, str]:
+    leaves = (f"{{fact: goal.minutes, gt: {i % 50}}}" for i in range(20_000))
+    return _deep_curriculum(run, "{all: [" + ", ".join(leaves) + "]}")
+
+
+# --- issue 15: templates, plans and outputs that are links or special files --------------
+
+
+def _outside_file(run: Path, name: str, text: str) -> Path:
+    outside = run.parent / "outside"
+    outside.mkdir(exist_ok=True)
+    (outside / name).write_text(text)
+    return outside / name
+
+
+def template_symlink_outside(run: Path) -> dict[str, str]:
+    # the same name on both sides: the sandbox looks a template up by name in its folder
+    target = _outside_file(run, "evil.md.j2", "OUTSIDE-TEMPLATE-WAS-READ {{ 7*7 }}\n")
+    (run / "evil.md.j2").symlink_to(target)
+    return {"template": "evil.md.j2"}
+
+
+def template_symlink_to_secret(run: Path) -> dict[str, str]:
+    _outside_file(run, "secret.txt", "OUTSIDE-SECRET\n")
+    (run / "secret.md.j2").symlink_to(run.parent / "outside" / "secret.txt")
+    return {"template": "secret.md.j2"}
+
+
+def local_template_symlink_outside(run: Path) -> dict[str, str]:
+    """``templates/programme.md.j2``, picked up without --template, links out."""
+    target = _outside_file(run, "programme.md.j2", "OUTSIDE-TEMPLATE-WAS-READ\n")
+    (run / "templates").mkdir()
+    (run / "templates" / "programme.md.j2").symlink_to(target)
+    return {}
+
+
+def template_symlink_inside(run: Path) -> dict[str, str]:
+    (run / "shared").mkdir()
+    (run / "shared" / "base.md.j2").write_text("INSIDE {{ plan.needs.id }}\n")
+    (run / "programme.md.j2").symlink_to(Path("shared") / "base.md.j2")
+    return {"template": "programme.md.j2"}
+
+
+def template_is_dev_zero(run: Path) -> dict[str, str]:
+    (run / "zero.md.j2").symlink_to("/dev/zero")
+    return {"template": "zero.md.j2"}
+
+
+def template_is_fifo(run: Path) -> dict[str, str]:
+    os.mkfifo(run / "fifo.md.j2")
+    return {"template": "fifo.md.j2"}
+
+
+def template_dangling_symlink(run: Path) -> dict[str, str]:
+    (run / "gone.md.j2").symlink_to("does-not-exist.md.j2")
+    return {"template": "gone.md.j2"}
+
+
+def plan_is_fifo(run: Path) -> dict[str, str]:
+    os.mkfifo(run / "fifo.json")
+    return {"plan_file": "fifo.json"}
+
+
+def plan_is_dev_zero(run: Path) -> dict[str, str]:
+    (run / "zero.json").symlink_to("/dev/zero")
+    return {"plan_file": "zero.json"}
+
+
+PRECIOUS = "precious: must stay as it is\n"
+
+
+def output_symlink_outside(run: Path) -> dict[str, str]:
+    target = _outside_file(run, "precious.txt", PRECIOUS)
+    (run / "out.json").symlink_to(target)
+    return {"out": "out.json", "outside": str(target)}
+
+
+def output_dangling_symlink(run: Path) -> dict[str, str]:
+    (run / "out.json").symlink_to(run.parent / "outside" / "created-elsewhere.json")
+    return {"out": "out.json"}
+
+
+def output_is_fifo(run: Path) -> dict[str, str]:
+    os.mkfifo(run / "out.json")
+    return {"out": "out.json"}
+
+
+def output_is_device(run: Path) -> dict[str, str]:
+    """A character device node (the `-o /dev/null` a root CI job would replace); only
+    root can make one: otherwise a FIFO stands in."""
+    try:
+        os.mknod(run / "out.json", 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except (PermissionError, OSError):
+        os.mkfifo(run / "out.json")
+    return {"out": "out.json"}
+
+
 SETUPS: dict[str, Callable[[Path], dict[str, str]]] = {
     f.__name__: f
     for f in (
+        one_10000_goal_cycle,
+        many_small_cycles,
+        not_5000_deep,
+        all_any_3000_deep,
+        not_250_deep_under_raised_limit,
+        mixed_249_deep_under_raised_limit,
+        not_900_deep_under_raised_limit,
+        any_of_20000,
+        all_of_20000,
+        template_symlink_outside,
+        template_symlink_to_secret,
+        local_template_symlink_outside,
+        template_symlink_inside,
+        template_is_dev_zero,
+        template_is_fifo,
+        template_dangling_symlink,
+        plan_is_fifo,
+        plan_is_dev_zero,
+        output_symlink_outside,
+        output_dangling_symlink,
+        output_is_fifo,
+        output_is_device,
         none,
         output_is_directory,
         output_under_regular_file,
@@ -552,6 +768,118 @@ def check_expectations(case: Case, outcome: Outcome, run: Path) -> None:
         text = (run / name).read_text(encoding="utf-8")
         found = re.search(pattern, text)
         assert found is None, f"{name} holds {found and found.group()!r}\n{text[:3000]}"
+    for name in expect.get("json_files", []):
+        json.loads((run / name).read_text(encoding="utf-8"))
+    for name in expect.get("xml_files", []):
+        ElementTree.parse(run / name)
+    if "ics" in expect:
+        assert_calendar_inert(run / expect["ics"], run / "plan.json")
+    if "html" in expect:
+        assert_html_inert(run / expect["html"])
+    if "md" in expect:
+        assert_markdown_inert(run / expect["md"])
+
+
+# --- injection: output files hold data as inert text (issue 15) --------------------------
+
+
+def assert_calendar_inert(ics: Path, plan_file: Path) -> None:
+    """One event per session (teaching, debrief, reflection) and follow-up of the plan,
+    whatever the titles hold, read by two parsers; no data line became a property."""
+    import icalendar
+    import vobject
+
+    plan = json.loads(plan_file.read_text(encoding="utf-8"))
+    sessions = [s for day in plan["days"] for s in day["sessions"]]
+    events = sum(s["kind"] in ("teaching", "debrief", "reflection") for s in sessions)
+    expected = events + len(plan["follow_up"])
+    raw = ics.read_bytes()
+    calendar = icalendar.Calendar.from_ical(raw)
+    assert len(calendar.walk("VEVENT")) == expected, raw[:3000]
+    parsed = vobject.readOne(raw.decode("utf-8"))
+    assert len(parsed.contents.get("vevent", [])) == expected
+    lines = raw.decode("utf-8").split("\r\n")
+    assert sum(line == "BEGIN:VEVENT" for line in lines) == expected
+    assert not [line for line in lines if line.startswith("SUMMARY:injected")]
+    assert all("\r" not in line and "\n" not in line for line in lines)
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+
+def assert_html_inert(html: Path) -> None:
+    """No script element, no event attribute, no ``javascript:`` URL, no injected tag."""
+    text = html.read_text(encoding="utf-8")
+    parser = _Elements()
+    parser.feed(text)
+    for tag, attrs in parser.tags:
+        assert tag not in {"script", "img", "iframe", "object", "embed"}, (tag, attrs)
+        for name, value in attrs:
+            assert not name.startswith("on"), (tag, name, value)
+            url = re.sub(r"\s", "", value or "").lower()
+            assert not url.startswith("javascript:"), (tag, name, value)
+    assert "<script" not in text.lower()
+
+
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_DELIMITER_ROW = re.compile(r"^\|(\s*:?-+:?\s*\|)+\s*$")
+
+
+def _assert_table_rows_keep_their_cells(text: str) -> None:
+    """Every row of a pipe table has its header's number of unescaped pipes, so no
+    pipe or newline in data split a cell or started a row."""
+    lines = text.splitlines()
+    for index, line in enumerate(lines[1:], 1):
+        if not _DELIMITER_ROW.match(line):
+            continue
+        width = len(_UNESCAPED_PIPE.findall(lines[index - 1]))
+        for row in lines[index + 1 :]:
+            if not row.startswith("|"):
+                break
+            assert len(_UNESCAPED_PIPE.findall(row)) == width, f"row {row[:300]!r}"
+
+
+def assert_markdown_inert(md: Path) -> None:
+    """GitHub-flavoured Markdown: no raw HTML, no ``javascript:`` link, table rows
+    with their header's number of cells, and each Mermaid gantt line a task line."""
+    from markdown_it import MarkdownIt
+
+    text = md.read_text(encoding="utf-8")
+    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    parser.validateLink = lambda url: True  # let every link through, to see its target
+    tokens = parser.parse(text)
+    _assert_table_rows_keep_their_cells(text)
+    stack = list(tokens)
+    while stack:
+        token = stack.pop()
+        stack.extend(token.children or [])
+        assert token.type not in {"html_block", "html_inline"}, token.content[:500]
+        href = str(token.attrGet("href") or "")
+        assert not re.sub(r"\s", "", href).lower().startswith("javascript:"), href
+        if token.type == "fence" and token.info.strip() == "mermaid":
+            for line in token.content.splitlines():
+                stripped = line.strip()
+                assert not stripped.startswith(("%%", "click", "call")), line
+                assert "%%{" not in line and ";" not in line and "#" not in line, line
+    header, cells, counting = 0, 0, "body"
+    for token in tokens:
+        if token.type == "thead_open":
+            header, counting = 0, "head"
+        elif token.type == "tr_open":
+            cells = 0
+        elif token.type in {"th_open", "td_open"}:
+            cells += 1
+        elif token.type == "tr_close":
+            if counting == "head":
+                header, counting = cells, "body"
+            else:
+                assert cells == header, f"a table row has {cells} cells, its header {header}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -574,7 +902,17 @@ def test_hostile_case(case: Case, tmp_path: Path, request: pytest.FixtureRequest
 
 # --- the corpus itself -------------------------------------------------------------------
 
-FAMILIES = ("yaml", "scalars", "encoding", "size", "semantics", "templates", "fs", "plans")
+FAMILIES = (
+    "yaml",
+    "scalars",
+    "encoding",
+    "size",
+    "semantics",
+    "templates",
+    "fs",
+    "plans",
+    "inject",
+)
 
 
 def test_corpus_is_large_and_covers_every_family() -> None:

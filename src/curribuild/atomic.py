@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -28,10 +29,43 @@ def _umask() -> int:
     return current
 
 
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _refuse_special(path: Path) -> None:
+    """Refuse a target that is not a regular file or absent, before anything is written.
+
+    The rename would replace a symlink, a pipe or a device node (``-o /dev/null`` as
+    root) with a regular file, and following a link would write outside the folder
+    named: neither is done. A folder is refused as before.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except (OSError, ValueError):
+        return  # absent (or unreachable: the write itself reports that)
+    if stat.S_ISLNK(mode):
+        raise UserError(
+            f"cannot write {path}: it is a symbolic link, and curribuild does not write "
+            "through links (remove the link, or name the file it points to)"
+        )
+    if stat.S_ISDIR(mode):
+        raise UserError(f"cannot write {path}: it is a directory")
+    for test, kind in _KINDS:
+        if test(mode):
+            raise UserError(
+                f"cannot write {path}: it is {kind}, not a regular file "
+                "(use `-o -` to write to standard output)"
+            )
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that readers see the old or the new file, never half."""
-    if path.is_dir():
-        raise UserError(f"cannot write {path}: it is a directory")
+    _refuse_special(path)
     parent = path.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 from curribuild.findings import Finding
 
@@ -60,6 +60,44 @@ def neutral(text: str, *, multiline: bool = True) -> str:
     return out
 
 
+# Where a line Rich has wrapped or folded starts with `::` (after whitespace and
+# colour codes, which a log may keep): data that was harmless mid-line.
+_RENDERED_PREFIX = r"([^\S\n]*(?:\x1b\[[0-9;]*m[^\S\n]*)*)(?=::)"
+_COMMAND_AT_START = re.compile(r"(?:^|(?<=\n))" + _RENDERED_PREFIX)
+_COMMAND_AFTER_NEWLINE = re.compile(r"(?<=\n)" + _RENDERED_PREFIX)
+_BLANK = re.compile(r"[^\S\n]*(?:\x1b\[[0-9;]*m[^\S\n]*)*")
+
+
+class CommandGuard:
+    """A text stream for rich consoles: no line it writes starts with ``::``.
+
+    :func:`neutral` guards the start of each piece of data, but a console that
+    wraps long lines (the plan summary, ``explain``) may break one before a ``::``
+    in the middle of a title or message, or fold a long word just before one.
+    Every line start is guarded again here, after rendering, the same way
+    (``\\::``). Everything else passes through unchanged.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._at_start = True
+
+    def write(self, text: str) -> int:
+        if "::" in text:
+            pattern = _COMMAND_AT_START if self._at_start else _COMMAND_AFTER_NEWLINE
+            text = pattern.sub(lambda m: m.group(1) + COMMAND_GUARD, text)
+        _, newline, tail = text.rpartition("\n")
+        blank_tail = _BLANK.fullmatch(tail) is not None
+        self._at_start = blank_tail if newline else self._at_start and blank_tail
+        return self._stream.write(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
 def use_color(choice: str, stream: TextIO) -> bool:
     """``--color always|never|auto``; auto honours NO_COLOR and whether ``stream`` is a terminal."""
     if choice == "always":
@@ -80,7 +118,11 @@ def print_error(message: str, findings: list[Finding], color: bool = False) -> N
     from rich.text import Text
 
     console = Console(
-        file=sys.stderr, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True
+        file=cast(TextIO, CommandGuard(sys.stderr)),
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        soft_wrap=True,
     )
     console.print(Text("error: ", style="bold red") + Text(neutral(message, multiline=False)))
     for finding in findings:
@@ -102,7 +144,7 @@ def console_for(stream: TextIO, color: bool) -> Console:
     except (AttributeError, ValueError):
         terminal = False
     return Console(
-        file=stream,
+        file=cast(TextIO, CommandGuard(stream)),
         force_terminal=color,
         no_color=not color,
         highlight=False,

@@ -44,6 +44,11 @@ class Gap(Model):
     ] = "medium"
 
 
+# The latest first day: 366 teaching days (weekends skipped) and a follow-up two
+# years on still end centuries before dt.date.max (9999-12-31).
+LAST_START_DATE = dt.date(9899, 12, 31)
+
+
 class Constraints(Model):
     """The frame of the programme."""
 
@@ -94,6 +99,18 @@ class Constraints(Model):
             raise ValueError(
                 f"unknown time zone {value!r} (use an IANA name such as Europe/Brussels)"
             ) from None
+        return value
+
+    @field_validator("start_date")
+    @classmethod
+    def _dates_fit_the_calendar(cls, value: dt.date | None) -> dt.date | None:
+        # every day, weekend and follow-up (at most 104 weeks after the last day)
+        # must be a date Python can hold: year 9999 would overflow while planning
+        if value is not None and value > LAST_START_DATE:
+            raise ValueError(
+                f"start_date must be on or before {LAST_START_DATE.isoformat()}, "
+                "so that every day and follow-up of the programme has a date"
+            )
         return value
 
     @model_validator(mode="after")
