@@ -25,6 +25,7 @@ import jinja2
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.sandbox import (
     ImmutableSandboxedEnvironment,
@@ -239,6 +240,36 @@ class _Environment(ImmutableSandboxedEnvironment):
             yield value
 
 
+class TemplateRefused(jinja2.TemplateNotFound):
+    """A template that exists but is not read: a link out of its folder, or not a file."""
+
+
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """Loads a template (the main one, or one named by ``include``, ``import`` or
+    ``extends``) only from a regular file inside its search folder, links resolved
+    first: a link in a template folder never reads a file elsewhere."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        for folder in self.searchpath:
+            candidate = Path(folder, *pieces)
+            if not (candidate.exists() or candidate.is_symlink()):
+                continue
+            target = candidate.resolve()
+            if not target.is_relative_to(Path(folder).resolve()):
+                raise TemplateRefused(
+                    template, f"template {template!r} links outside its folder; it is not read"
+                )
+            if not target.is_file():
+                raise TemplateRefused(
+                    template, f"template {template!r} is not a regular file; it is not read"
+                )
+            break
+        return super().get_source(environment, template)
+
+
 def make_environment(
     search: list[Path],
     *,
@@ -249,7 +280,7 @@ def make_environment(
 ) -> _Environment:
     env = _Environment(
         Limits(max_chars, seconds, deadline),
-        loader=jinja2.FileSystemLoader([str(p) for p in search]),
+        loader=_ConfinedLoader([str(p) for p in search]),
         undefined=jinja2.StrictUndefined,
         autoescape=autoescape,
         trim_blocks=True,
@@ -408,6 +439,8 @@ def _guarded(
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or exc.name or shown
         raise _error(where, exc.lineno, f"template syntax error: {exc.message}") from None
+    except TemplateRefused as exc:
+        raise _error(shown, 0, str(exc.message)) from None
     except jinja2.TemplateNotFound as exc:
         raise _error(shown, 0, f"template not found: {exc.name}") from None
     except (
