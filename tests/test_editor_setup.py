@@ -31,8 +31,6 @@ from npm_helpers import npm_install
 YLS_VERSION = "1.25.0"
 TIMEOUT = 60.0  # seconds for any one answer of the server
 DOCUMENT_KINDS = [kind for kind in KINDS if kind != "plan"]
-# rules.py gets its field descriptions in a separate change; the other kinds have them all
-DESCRIBED_KINDS = [kind for kind in DOCUMENT_KINDS if kind != "rules"]
 
 
 def modelines(text: str) -> list[str]:
@@ -187,7 +185,7 @@ def undescribed(schema: dict[str, Any]) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("kind", DESCRIBED_KINDS)
+@pytest.mark.parametrize("kind", DOCUMENT_KINDS)
 def test_every_field_has_a_description(kind: str) -> None:
     assert undescribed(schema_for(kind)) == []
 
@@ -410,8 +408,7 @@ def test_server_applies_the_init_settings_to_every_kind(
         assert client.open(path) == [], name
         shown = client.hover(path, line_of(path, "kind:"), 0)
         assert f"{kind}.schema.json" in shown, (name, shown)
-        if kind in DESCRIBED_KINDS:
-            assert "The document kind" in shown, (name, shown)
+        assert "The document kind" in shown, (name, shown)
 
 
 def test_server_reports_a_typo_where_check_does(

@@ -35,7 +35,12 @@ OPERATORS: tuple[str, ...] = (
 class FactRef(Model):
     """A reference to another fact, used as an operand: ``{fact: needs.audience.participants}``."""
 
-    fact: FactPath
+    fact: Annotated[
+        FactPath,
+        Field(
+            description="The fact whose value to compare with, e.g. needs.audience.participants."
+        ),
+    ]
 
 
 Operand = FactRef | list[Scalar] | Scalar
@@ -44,19 +49,47 @@ Operand = FactRef | list[Scalar] | Scalar
 class Leaf(Model):
     """``{fact: PATH, OP: VALUE}`` with exactly one operator."""
 
-    fact: FactPath
-    eq: Operand = None
-    ne: Operand = None
-    in_: Operand = Field(None, alias="in")
-    not_in: Operand = None
-    contains: Operand = None
-    contains_any: Operand = None
-    contains_all: Operand = None
-    lt: Operand = None
-    lte: Operand = None
-    gt: Operand = None
-    gte: Operand = None
-    exists: bool | None = None
+    fact: Annotated[
+        FactPath,
+        Field(description="The fact to test, e.g. goal.domain or needs.constraints.delivery."),
+    ]
+    eq: Annotated[
+        Operand,
+        Field(
+            description="Holds when the fact equals this value (or the fact named by {fact: ...})."
+        ),
+    ] = None
+    ne: Annotated[Operand, Field(description="Holds when the fact differs from this value.")] = None
+    in_: Operand = Field(
+        None, alias="in", description="Holds when the fact is one of these values."
+    )
+    not_in: Annotated[
+        Operand, Field(description="Holds when the fact is none of these values.")
+    ] = None
+    contains: Annotated[
+        Operand, Field(description="Holds when the fact (a list) contains this value.")
+    ] = None
+    contains_any: Annotated[
+        Operand,
+        Field(description="Holds when the fact (a list) contains at least one of these values."),
+    ] = None
+    contains_all: Annotated[
+        Operand,
+        Field(description="Holds when the fact (a list) contains every one of these values."),
+    ] = None
+    lt: Annotated[
+        Operand,
+        Field(description="Holds when the fact is less than this value (Bloom levels in order)."),
+    ] = None
+    lte: Annotated[Operand, Field(description="Holds when the fact is at most this value.")] = None
+    gt: Annotated[Operand, Field(description="Holds when the fact is greater than this value.")] = (
+        None
+    )
+    gte: Annotated[Operand, Field(description="Holds when the fact is at least this value.")] = None
+    exists: Annotated[
+        bool | None,
+        Field(description="true: holds when the fact has a value; false: when it has none."),
+    ] = None
 
     @model_validator(mode="after")
     def _one_operator(self) -> Self:
@@ -81,15 +114,17 @@ class Leaf(Model):
 
 
 class All(Model):
-    all: list[Condition]
+    all: Annotated[list[Condition], Field(description="Holds when every condition listed holds.")]
 
 
 class AnyOf(Model):
-    any: list[Condition]
+    any: Annotated[
+        list[Condition], Field(description="Holds when at least one condition listed holds.")
+    ]
 
 
 class Not(Model):
-    not_: Condition = Field(alias="not")
+    not_: Condition = Field(alias="not", description="Holds when this condition does not hold.")
 
 
 def _condition_kind(value: Any) -> str | None:
@@ -125,13 +160,25 @@ Not.model_rebuild()
 class AddSession(Model):
     """A session a programme rule adds: follow-up, debrief or daily reflection."""
 
-    session: Literal["follow-up", "debrief", "reflection"]
-    title: Text
-    method: Slug | None = None
-    minutes: Annotated[int, Field(gt=0, le=480)]
-    weeks_after: Annotated[int, Field(ge=0, le=104)] | None = None
-    evaluation: Kirkpatrick | None = None
-    instrument: Text | None = None
+    session: Annotated[
+        Literal["follow-up", "debrief", "reflection"],
+        Field(description="The kind of session to add to the programme."),
+    ]
+    title: Annotated[Text, Field(description="The session's title in the agenda.")]
+    method: Annotated[
+        Slug | None, Field(description="The catalogue method the session uses, if any.")
+    ] = None
+    minutes: Annotated[int, Field(gt=0, le=480, description="How long the session takes.")]
+    weeks_after: Annotated[
+        int | None,
+        Field(ge=0, le=104, description="follow-up: weeks after the last day of the course."),
+    ] = None
+    evaluation: Annotated[
+        Kirkpatrick | None, Field(description="The Kirkpatrick level the session evaluates.")
+    ] = None
+    instrument: Annotated[
+        Text | None, Field(description="The evaluation instrument the session uses.")
+    ] = None
 
     @model_validator(mode="after")
     def _follow_up_has_weeks(self) -> Self:
@@ -148,15 +195,32 @@ PROGRAMME_EFFECTS = frozenset({"add_session", "warn", "error"})
 class Effect(Model):
     """What a rule does when its condition holds; each key is one effect."""
 
-    score: Annotated[int, Field(ge=-1000, le=1000)] | None = None
-    exclude: Literal[True] | None = None
-    require: Annotated[list[Slug], Field(min_length=1)] | None = None
-    add_session: AddSession | None = None
-    warn: Text | None = None
-    error: Text | None = None
+    score: Annotated[
+        int | None,
+        Field(
+            ge=-1000, le=1000, description="Added to the method's score for the goal (match rules)."
+        ),
+    ] = None
+    exclude: Annotated[
+        Literal[True] | None, Field(description="true: the method may not carry the goal.")
+    ] = None
+    require: Annotated[
+        list[Slug] | None,
+        Field(min_length=1, description="The goal may only be taught by one of these methods."),
+    ] = None
+    add_session: Annotated[
+        AddSession | None, Field(description="A session the programme gains (programme rules).")
+    ] = None
+    warn: Annotated[Text | None, Field(description="A warning for the plan, in words.")] = None
+    error: Annotated[
+        Text | None, Field(description="An error: the request cannot be planned as it is.")
+    ] = None
     # with `warn` in a programme rule: the planner chooses goals and methods so that
     # the condition does not hold, whenever the hard constraints allow it
-    avoid: Literal[True] | None = None
+    avoid: Annotated[
+        Literal[True] | None,
+        Field(description="true: the planner avoids this warning whenever any choice can."),
+    ] = None
 
     @model_validator(mode="after")
     def _some_effect(self) -> Self:
@@ -298,7 +362,7 @@ class Rule(Model):
     the rule means for the training); ``note`` is for rule authors (how it works with
     other rules, why the numbers); ``source`` says where it comes from."""
 
-    id: Slug
+    id: Annotated[Slug, Field(description="The rule's id, unique in the curriculum.")]
     description: Annotated[
         Text,
         Field(
@@ -316,8 +380,13 @@ class Rule(Model):
         description="Where the rule comes from: {kind: paper|literature|practice|design, ...}; "
         "plain text still loads, read as design (CB316).",
     )
-    scope: Literal["match", "programme"] = "match"
-    when: Condition | None = None
+    scope: Annotated[
+        Literal["match", "programme"],
+        Field(description="match: about a goal and a method; programme: about the whole plan."),
+    ] = "match"
+    when: Annotated[
+        Condition | None, Field(description="When the rule applies; always, if left out.")
+    ] = None
     then: Effect
 
     @model_validator(mode="after")
@@ -351,6 +420,6 @@ class Rule(Model):
 
 
 class RulesDocument(Model):
-    kind: Literal["rules"]
-    version: Literal[1] = 1
-    rules: list[Rule]
+    kind: Annotated[Literal["rules"], Field(description="The document kind: rules.")]
+    version: Annotated[Literal[1], Field(description="The format version: 1.")] = 1
+    rules: Annotated[list[Rule], Field(description="The rules of this document.")]
