@@ -502,22 +502,38 @@ def _run_measured(args: list[str], cwd: Path, timeout: float) -> tuple[int, str,
             preexec_fn=_limit_child,  # the child runs no threads before exec
         )
         deadline = started + timeout
+        peak_kb = 0
         while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            peak_kb = max(peak_kb, _high_water_kb(process.pid))
+            pid, status, _usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
             if time.monotonic() > deadline:
                 process.kill()
                 os.wait4(process.pid, 0)
                 pytest.fail(f"curribuild {' '.join(args)} ran longer than {timeout} s")
-            time.sleep(0.02)
+            time.sleep(0.005)
     process.returncode = os.waitstatus_to_exitcode(status)
     return (
         process.returncode,
         err_path.read_text(encoding="utf-8", errors="replace"),
         time.monotonic() - started,
-        usage.ru_maxrss / 1024,
+        peak_kb / 1024,
     )
+
+
+def _high_water_kb(pid: int) -> int:
+    """The child's peak resident memory so far (VmHWM, kB). Not ``ru_maxrss``: on
+    Linux a child's maxrss starts from its parent's at fork and survives exec, so in
+    a long test session every child would report the test runner's own size."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0  # exited (a zombie has no memory lines)
 
 
 def _limit_child() -> None:
