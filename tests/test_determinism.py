@@ -29,7 +29,11 @@ from curribuild.loader import load_text
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "curricula" / "ran-health-pcve"
 NEEDS_FILES = sorted((BUNDLED / "needs").glob("*.yaml"))
+# the forensic example is repaired (unproven at its limit): the solver path that most
+# needs to be deterministic; the first-line example is proven in seconds and serves
+# the tests whose subject is not the solver (stamps, reports)
 FORENSIC = BUNDLED / "needs" / "forensic-psychiatry-in-person.yaml"
+FIRST_LINE = BUNDLED / "needs" / "first-line-basics.yaml"
 FORMATS = ("md", "html", "ics", "json")
 
 
@@ -91,7 +95,7 @@ def test_two_runs_give_identical_bytes(reference: dict[str, bytes], tmp_path: Pa
     assert differences(reference, again) == []
 
 
-@pytest.mark.parametrize("seed", ["1", "random", "4242"])
+@pytest.mark.parametrize("seed", ["random"])  # 0 and 1: every bundled example, below
 def test_hash_seed_does_not_change_any_output(
     reference: dict[str, bytes], tmp_path: Path, seed: str
 ) -> None:
@@ -113,10 +117,10 @@ def test_every_bundled_needs_plans_identically_under_two_hash_seeds(
 
 @pytest.mark.parametrize("seed", ["0", "1"])
 def test_explain_and_check_reports_are_stable_across_hash_seeds(tmp_path: Path, seed: str) -> None:
-    explained = curribuild(["explain", str(FORENSIC), "--format", "json"], tmp_path)
+    explained = curribuild(["explain", str(FIRST_LINE), "--format", "json"], tmp_path)
     checked = curribuild(["check", "--format", "json", str(BUNDLED)], tmp_path)
     explained_seeded = curribuild(
-        ["explain", str(FORENSIC), "--format", "json"], tmp_path, PYTHONHASHSEED=seed
+        ["explain", str(FIRST_LINE), "--format", "json"], tmp_path, PYTHONHASHSEED=seed
     )
     checked_seeded = curribuild(
         ["check", "--format", "json", str(BUNDLED)], tmp_path, PYTHONHASHSEED=seed
@@ -143,10 +147,10 @@ def test_outputs_do_not_depend_on_the_clock(reference: dict[str, bytes], tmp_pat
 
 def test_ics_dtstamp_follows_source_date_epoch(tmp_path: Path) -> None:
     epoch = 1_700_000_000  # 2023-11-14T22:13:20Z
-    stamped = outputs(FORENSIC, tmp_path / "stamped", SOURCE_DATE_EPOCH=str(epoch))
+    stamped = outputs(FIRST_LINE, tmp_path / "stamped", SOURCE_DATE_EPOCH=str(epoch))
     stamps = set(re.findall(rb"^DTSTAMP:(\S+)\r?$", stamped["ics"], flags=re.M))
     assert stamps == {b"20231114T221320Z"}
-    other = outputs(FORENSIC, tmp_path / "other", SOURCE_DATE_EPOCH=str(epoch + 86_400))
+    other = outputs(FIRST_LINE, tmp_path / "other", SOURCE_DATE_EPOCH=str(epoch + 86_400))
     assert set(re.findall(rb"^DTSTAMP:(\S+)\r?$", other["ics"], flags=re.M)) == {
         b"20231115T221320Z"
     }
