@@ -458,8 +458,9 @@ def _check_programme_rules(plan: Plan, needs: Needs, cur: Curriculum, fired: lis
             ], f"day {day.day}"
         else:
             assert closing == [], f"day {day.day}"
-    # follow-ups: one per rule that asks for one
-    assert [f.rule for f in plan.follow_up] == [r for r, _ in added_sessions(fired, "follow-up")]
+    # follow-ups: one per rule that asks for one, in date order (ties in rule order)
+    asked = sorted(added_sessions(fired, "follow-up"), key=lambda rs: rs[1].weeks_after or 0)
+    assert [f.rule for f in plan.follow_up] == [r for r, _ in asked]
     assert (not plan.follow_up) == any(f.code == "CB306" for f in plan.findings)
     # warnings: exactly those the plan's own facts call for (no warning about a
     # situation the plan does not have, none missing); an avoidable rule warns only

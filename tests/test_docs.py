@@ -170,3 +170,24 @@ def test_readme_check_usage_lists_every_format() -> None:
     (usage,) = re.findall(r"^curribuild check .*$", readme, flags=re.MULTILINE)[:1]
     for fmt in ("auto", "text", "parsable", "github", "json", "sarif", "junit"):
         assert fmt in usage, f"README's `curribuild check` usage lacks --format {fmt}"
+
+
+# --- the bundled curriculum ---------------------------------------------------------------
+
+
+def test_readme_names_every_bundled_needs_example_and_no_other() -> None:
+    """The README's list of needs examples is the folder's content, both ways."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("#### The bundled curriculum", 1)[1].split("\n### ", 1)[0]
+    named = set(re.findall(r"`([a-z0-9-]+\.yaml)`", section))
+    folder = REPO / "curricula" / "ran-health-pcve" / "needs"
+    assert named == {p.name for p in folder.glob("*.yaml")}
+
+
+def test_readme_describes_the_certified_training_switch_the_needs_model_has() -> None:
+    from curribuild.models.needs import Context
+
+    text = README.read_text(encoding="utf-8")
+    for field in ("certified_training", "licensed_trainer"):
+        assert field in Context.model_fields
+        assert f"`{field}" in text

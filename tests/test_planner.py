@@ -1597,3 +1597,144 @@ def test_a_curriculum_copy_with_another_solver_limit_plans_the_same_request() ->
     plan = planned(make_needs(**DET_NEEDS), copy)
     assert plan.solver.deterministic_limit == 1.0
     assert cur.config.planning.solver.deterministic_seconds == 2.0
+
+
+# --- avoidable rules that name goals (programme.goals) --------------------------------
+
+PRACTISED_RESPONSE = rule(
+    "exposure-without-practised-response",
+    {"warn": "exposure but no practised response", "avoid": True},
+    {
+        "all": [
+            {"fact": "needs.context.media_exposure", "eq": True},
+            {"not": {"fact": "programme.goals", "contains_any": ["respond", "protocol"]}},
+        ]
+    },
+    scope="programme",
+    description="Exposure is met with a practised response.",
+)
+
+
+def test_a_goal_an_avoidable_rule_names_is_taken_in_and_its_topic_alone_is_not_enough() -> None:
+    """The overview of the topic does not silence the rule; the named goal does, and is
+    taken in (with its prerequisite) though no gap asks for it."""
+    cur = memory_curriculum(
+        goals=[
+            goal("core", priority="core"),
+            goal("overview", topics=["media"]),
+            goal("respond", topics=["media"], requires=["overview"]),
+            goal("protocol", topics=["media"], requires=["overview"], minutes=120),
+        ],
+        methods=[method("lecture")],
+        rules=[PRACTISED_RESPONSE],
+    )
+    half_day = {"day_start": "09:00", "day_end": "12:30", **NO_LUNCH}
+    plan = planned(make_needs(context={"media_exposure": True}, constraints=half_day), cur)
+    ids = [g.id for g in plan.goals.scheduled]
+    assert "respond" in ids and "overview" in ids
+    assert ids.index("overview") < ids.index("respond")
+    assert scheduled_goal(plan, "respond").why == (
+        "taken in so that the programme avoids: Exposure is met with a practised response "
+        "(exposure-without-practised-response)"
+    )
+    assert [f for f in plan.findings if f.rule == "exposure-without-practised-response"] == []
+    # without exposure nothing is taken in for the rule
+    quiet = planned(make_needs(constraints=half_day), cur)
+    assert [g.id for g in quiet.goals.scheduled] == ["core"]
+
+
+def test_an_avoidable_rule_naming_goals_the_audience_cannot_have_says_so() -> None:
+    cur = memory_curriculum(
+        goals=[
+            goal("core", priority="core"),
+            goal("respond", topics=["media"], audience={"experience": ["advanced"]}),
+        ],
+        methods=[method("lecture")],
+        rules=[PRACTISED_RESPONSE],
+    )
+    plan = planned(make_needs(context={"media_exposure": True}), cur)
+    [f] = [f for f in plan.findings if f.rule == "exposure-without-practised-response"]
+    assert f.message == (
+        "exposure but no practised response (not avoidable: none of the goals protocol, "
+        "respond is in the curriculum for this audience)"
+    )
+
+
+def test_a_goal_refused_by_a_rule_is_dropped_in_the_rules_words_without_a_defect() -> None:
+    """A goal whose only fitting method a curriculum rule rules out is a refusal: the
+    dropped reason names the method and says the rule's description; no CB303."""
+    cur = memory_curriculum(
+        goals=[goal("core", priority="core"), goal("use", topics=["tools"], domain="skills")],
+        methods=[
+            method("lecture", domains=["knowledge"]),
+            method("coding", learning_type="practice"),
+        ],
+        rules=[
+            rule(
+                "only-in-certified",
+                {"exclude": True},
+                {
+                    "all": [
+                        {"fact": "method.id", "eq": "coding"},
+                        {"not": {"fact": "needs.context.certified_training", "exists": True}},
+                    ]
+                },
+                description="Coding is taught only in certified training.",
+            )
+        ],
+    )
+    plan = planned(make_needs(gaps=gaps(tools="medium")), cur)
+    [d] = plan.goals.dropped
+    assert d.id == "use"
+    assert d.reason == (
+        "not taught here: coding is the method for it, and Coding is taught only in "
+        "certified training (only-in-certified)"
+    )
+    assert [f for f in plan.findings if f.code == "CB303"] == []
+    certified = make_needs(
+        gaps=gaps(tools="medium"),
+        context={"certified_training": "tool-x", "licensed_trainer": True},
+    )
+    assert scheduled_goal(planned(certified, cur), "use").method == "coding"
+
+
+def test_certified_training_needs_a_licensed_trainer() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="needs `licensed_trainer: true`"):
+        make_needs(context={"certified_training": "vera-2r"})
+    needs = make_needs(context={"certified_training": "vera-2r", "licensed_trainer": True})
+    assert needs.context.certified_training == "vera-2r"
+
+
+def test_follow_ups_are_listed_in_date_order() -> None:
+    late = rule(
+        "late",
+        {
+            "add_session": {
+                "session": "follow-up",
+                "title": "Late",
+                "minutes": 60,
+                "weeks_after": 26,
+            }
+        },
+        scope="programme",
+    )
+    early = rule(
+        "early",
+        {
+            "add_session": {
+                "session": "follow-up",
+                "title": "Early",
+                "minutes": 60,
+                "weeks_after": 4,
+            }
+        },
+        scope="programme",
+    )
+    cur = memory_curriculum(
+        goals=[goal("core", priority="core")], methods=[method("lecture")], rules=[late, early]
+    )
+    plan = planned(make_needs(constraints={"start_date": "2027-01-04"}), cur)
+    assert [(f.title, f.weeks_after) for f in plan.follow_up] == [("Early", 4), ("Late", 26)]
+    assert [f.date for f in plan.follow_up] == sorted(f.date for f in plan.follow_up)

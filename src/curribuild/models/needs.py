@@ -139,6 +139,32 @@ class Context(Model):
             "should cover media and staff safety."
         ),
     ] = False
+    certified_training: Annotated[
+        Slug | None,
+        Field(
+            description="This programme is the certified user training of a risk-assessment "
+            "tool (for example vera-2r), given in the tool's licensed format. Without it, "
+            "risk tools are taught at awareness level only."
+        ),
+    ] = None
+    licensed_trainer: Annotated[
+        bool,
+        Field(
+            description="A trainer licensed by the tool's developers gives the programme; "
+            "required with certified_training."
+        ),
+    ] = False
+
+    @model_validator(mode="after")
+    def _certified_needs_licensed_trainer(self) -> Self:
+        if self.certified_training is not None and not self.licensed_trainer:
+            raise ValueError(
+                f"certified_training: {self.certified_training} needs `licensed_trainer: true`: "
+                "certified tool training is given only by a trainer the tool's developers "
+                "have licensed; without one, plan an awareness course (leave out "
+                "certified_training)"
+            )
+        return self
 
 
 class Needs(Model):

@@ -19,6 +19,7 @@ from curribuild.models.needs import Needs
 from curribuild.models.programme import LearningTypeMinutes, ProgrammeFacts
 from curribuild.models.rules import AddSession, All, AnyOf, Condition, Leaf, Not, Rule
 from curribuild.planner import model as pm
+from curribuild.planner import reasons
 from curribuild.planner.infeasible import infeasible_error
 from curribuild.planner.layout import Slot, lay_out
 from curribuild.planner.order import order_goals
@@ -88,10 +89,19 @@ def _leaves(cond: Condition | None) -> Iterable[Leaf]:
 
 def _avoid_topics(rules: list[Rule]) -> set[str]:
     """Topics an avoidable rule's condition names: their goals become candidates."""
+    return _avoid_names(rules, "programme.topics")
+
+
+def _avoid_goals(rules: list[Rule]) -> set[str]:
+    """Goals an avoidable rule's condition names: they become candidates."""
+    return _avoid_names(rules, "programme.goals")
+
+
+def _avoid_names(rules: list[Rule], fact: str) -> set[str]:
     out: set[str] = set()
     for rule in rules:
         for leaf in _leaves(rule.when):
-            if leaf.fact == "programme.topics":
+            if leaf.fact == fact:
                 value = leaf.operand
                 if isinstance(value, str):
                     out.add(value)
@@ -168,7 +178,8 @@ class Planner:
         self.avoid = avoidable(cur)
         self.findings: list[pm.PlanFinding] = []
         self.dropped: list[pm.DroppedGoal] = []
-        selected = order_goals(select_goals(cur.goals, needs, _avoid_topics(self.avoid)))
+        extra_topics, extra_goals = _avoid_topics(self.avoid), _avoid_goals(self.avoid)
+        selected = order_goals(select_goals(cur.goals, needs, extra_topics, extra_goals))
         prepared = Matcher(cur.rules.values(), list(cur.methods.values())).prepare(needs)
         catalogue = {m.id: (i, m) for i, m in enumerate(cur.methods.values())}
         c = needs.constraints
@@ -183,8 +194,11 @@ class Planner:
                 specs.append(spec)
                 continue
             gone.add(item.goal.id)
+            refused = None if missing else reasons.why_no_method(decision, cur.rules)
             if missing:
                 why = f"its prerequisite {', '.join(missing)} cannot be taught here"
+            elif refused is not None:
+                why = "not taught here: " + refused
             else:
                 why = (
                     "no method of the catalogue is eligible for it: "
@@ -199,7 +213,7 @@ class Planner:
                 self.dropped.append(
                     pm.DroppedGoal(id=item.goal.id, title=item.goal.title, reason=why)
                 )
-                if not missing:
+                if not missing and refused is None:  # a refusal is a decision, not a defect
                     self.findings.append(
                         pm.PlanFinding(
                             code="CB303",
@@ -462,8 +476,6 @@ def assemble(
     fired: list[Fired],
     facts: ProgrammeFacts,
 ) -> pm.Plan:
-    from curribuild.planner import reasons
-
     needs, cur = planner.needs, planner.cur
     findings = list(planner.findings)
     dropped = list(planner.dropped)
@@ -627,6 +639,7 @@ def assemble(
             settings=list(needs.audience.settings),
             start_date=dates[0].isoformat() if dates and dates[0] else None,
             timezone=c.timezone,
+            certified_training=needs.context.certified_training,
             day_start=c.day_start.strftime("%H:%M"),
             day_end=c.day_end.strftime("%H:%M"),
         ),
@@ -731,6 +744,12 @@ def _unavoidable(planner: Planner, problem: Problem, solution: Solution, rule_id
             f"(not avoidable: no goal of {', '.join(sorted(topics))} is in the curriculum for "
             "this audience)"
         )
+    goals = _avoid_goals([rule])
+    if goals and not any(g.id in goals for g in problem.goals):
+        return (
+            f"(not avoidable: none of the goals {', '.join(sorted(goals))} is in the curriculum "
+            "for this audience)"
+        )
     return (
         "(not avoidable: every choice of goals and methods that avoids it breaks a hard "
         "requirement: the required goals, the high-priority gaps or the day frame)"
@@ -762,7 +781,7 @@ def _follow_ups(
                 rule=rule_id,
             )
         )
-    return out
+    return sorted(out, key=lambda f: f.weeks_after)  # in date order; ties in rule order
 
 
 def _evaluation(

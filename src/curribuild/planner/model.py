@@ -132,6 +132,7 @@ class PlanFinding(PlanModel):
 
 
 class NeedsSummary(PlanModel):
+    certified_training: str | None = None  # the tool whose certified user training this is
     day_end: str
     day_start: str
     delivery: str

@@ -3,14 +3,16 @@ method, and why each goal that was asked for is not in it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from curribuild.engine.match import Decision
 from curribuild.models.rules import Rule
 from curribuild.planner.problem import GoalSpec, Problem
 from curribuild.planner.solve import Solution
 
 MAX_NAMED = 3
+BUILTIN = "fit-"  # the built-in fit rules (domain, Bloom range, delivery, group, length)
 
 
 def _names(ids: list[str]) -> str:
@@ -56,6 +58,27 @@ def why_in(
 def _said(rule: Rule) -> str:
     """What an avoidable rule is about, in its description's words."""
     return f"{rule.description.rstrip('.')} ({rule.id})"
+
+
+def why_no_method(decision: Decision, rules: Mapping[str, Rule]) -> str | None:
+    """Why no method may teach a goal, in the words of the curriculum rules that rule
+    out the methods that would fit it; None when nothing fits the goal in the first
+    place (a gap in the catalogue, not a refusal)."""
+    cands = decision.candidates
+    if decision.required:  # a rule names the only methods for the goal
+        fitting = [c for c in cands if c.method in decision.required]
+    else:
+        fitting = [c for c in cands if not any(r.startswith(BUILTIN) for r in c.excluded_by)]
+    refusing: list[str] = []
+    for c in fitting:
+        for rid in c.excluded_by:
+            if not rid.startswith(BUILTIN) and rid in rules and rid not in refusing:
+                refusing.append(rid)
+    if not fitting or not refusing:
+        return None
+    methods = _names([c.method for c in fitting])
+    verb = "is the method" if len(fitting) == 1 else "are the methods"
+    return f"{methods} {verb} for it, and " + "; ".join(_said(rules[r]) for r in refusing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +150,9 @@ def why_dropped(problem: Problem, solution: Solution, i: int) -> tuple[str, list
     kept = solution.placements
     missing = [problem.goals[r].id for r in spec.prereqs if r not in kept]
     cost = min(ln.minutes for ln in spec.lengths)
-    debrief = f" plus a {spec.debrief}-minute debrief" if spec.debrief else ""
+    # the least it costs: a debrief only when every method of the goal is followed by one
+    always = spec.debrief and len(spec.debriefed_by) == len(spec.methods)
+    debrief = f" plus a {spec.debrief}-minute debrief" if always else ""
     if missing:
         return (
             f"its prerequisite {_names(missing)} is not in the plan, and teaching both "

@@ -6,8 +6,9 @@
 - prerequisites of candidates are candidates, transitively. A prerequisite whose
   audience filter excludes this audience is taken as already met (e.g. novice
   basics for experts);
-- goals of topics that an avoidable programme rule asks for are candidates too
-  (unrequested: taken in only when they avoid that rule's warning).
+- goals of topics that an avoidable programme rule asks for, and goals it names
+  (``programme.goals``), are candidates too (unrequested: taken in only when they
+  avoid that rule's warning).
 """
 
 from __future__ import annotations
@@ -62,12 +63,16 @@ def gap_priority(goal: Goal, gaps: Mapping[str, str]) -> str | None:
 
 
 def select_goals(
-    goals: Mapping[str, Goal], needs: Needs, extra_topics: Collection[str] = ()
+    goals: Mapping[str, Goal],
+    needs: Needs,
+    extra_topics: Collection[str] = (),
+    extra_goals: Collection[str] = (),
 ) -> list[Selected]:
     """Candidate goals in curriculum order (prerequisites included)."""
     gaps = {gap.topic: gap.priority for gap in needs.gaps}
     chosen: dict[str, Selected] = {}
     extra = set(extra_topics)
+    named = set(extra_goals)
     for goal in goals.values():
         if not audience_matches(goal, needs):
             continue
@@ -78,7 +83,8 @@ def select_goals(
             topic = next(t for t in goal.topics if gaps.get(t) == gap)
             chosen[goal.id] = Selected(goal, False, gap, f"meets the {gap}-priority gap {topic}")
     for goal in goals.values():
-        if goal.id not in chosen and extra & set(goal.topics) and audience_matches(goal, needs):
+        wanted = goal.id in named or bool(extra & set(goal.topics))
+        if goal.id not in chosen and wanted and audience_matches(goal, needs):
             chosen[goal.id] = Selected(goal, False, None, "", requested=False)
     stack = list(chosen)
     while stack:

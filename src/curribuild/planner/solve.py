@@ -130,6 +130,14 @@ class _Facts:
             ),
         )
 
+    def goal(self, goal: str) -> Lit:
+        """The goal is taught (a constant 0 when it is no candidate of this request)."""
+        b = self.b
+        return self._memo(
+            ("goal", goal),
+            lambda: _or(b.model, [b.take[i] for i, g in enumerate(b.p.goals) if g.id == goal]),
+        )
+
     def method(self, method: str) -> Lit:
         b = self.b
         return self._memo(
@@ -236,6 +244,7 @@ class _Compiler:
             return self.model.new_constant(int(compile_condition(leaf).test(self.env)))
         name = path.removeprefix("programme.")
         simple: dict[str, tuple[Callable[[str], Lit], bool]] = {
+            "goals": (f.goal, False),
             "topics": (f.topic, False),
             "methods": (f.method, False),
             "learning_types": (f.learning_type, False),

@@ -3,8 +3,11 @@
 ## What it finds
 
 A goal for which every method of the catalogue is excluded by some rule, under
-the given needs (plan), or under every delivery mode (check). The finding names
-the rules that excluded each candidate.
+the given needs (plan), or under every delivery mode and experience level
+(check). The check also tries each certified tool training the rules name
+(`needs.context.certified_training`), so a goal taught only in certified
+training is not reported. The finding names the rules that excluded each
+candidate.
 
 ## Why it matters
 
@@ -22,8 +25,10 @@ point 5), so a goal must have at least one method that fits it.
 """
 
 from collections.abc import Iterator
+from typing import Any
 
 from curribuild.checks.context import LintContext
+from curribuild.checks.references import condition_leaves
 from curribuild.findings import Finding, Severity
 from curribuild.models.common import DELIVERY_MODES, EXPERIENCE_LEVELS
 
@@ -41,6 +46,10 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     if not own:
         return
     matcher = Matcher(ctx.cur.rules.values(), list(ctx.cur.methods.values()))
+    contexts: list[dict[str, Any]] = [{}]
+    contexts += [
+        {"certified_training": tool, "licensed_trainer": True} for tool in _certified_tools(ctx)
+    ]
     prepared = [
         matcher.prepare(
             Needs.model_validate(
@@ -50,11 +59,13 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                     "title": "lint",
                     "audience": {"experience": experience},
                     "constraints": {"delivery": mode},
+                    "context": context,
                 }
             )
         )
         for mode in DELIVERY_MODES
         for experience in EXPERIENCE_LEVELS
+        for context in contexts
     ]
     for gid, origin in own:
         goal = ctx.cur.goals[gid]
@@ -69,3 +80,21 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             fix="add a method that fits the goal's domain and Bloom level, or restate the goal",
             severity=DEFAULT_SEVERITY,
         )
+
+
+def _certified_tools(ctx: LintContext) -> list[str]:
+    """The tools whose certified training a rule names, in a stable order."""
+    import re
+
+    from curribuild.models.common import SLUG_PATTERN
+
+    tools: set[str] = set()
+    for rule in ctx.cur.rules.values():
+        for leaf, _ in condition_leaves(rule.when):
+            if leaf.fact != "needs.context.certified_training":
+                continue
+            value = leaf.operand
+            for v in value if isinstance(value, list) else [value]:
+                if isinstance(v, str) and len(v) <= 80 and re.match(SLUG_PATTERN, v):
+                    tools.add(v)
+    return sorted(tools)
