@@ -234,7 +234,8 @@ def test_lints_see_rules_switched_off_with_disable_rules(run_cli: RunCli, tmp_pa
         + "disable_rules:\n"
         + "  - debrief-after-sensitive-material\n"
         + "  - follow-up-after-every-training\n"
-        + "  - risk-tool-booster\n",
+        + "  - risk-tool-booster\n"
+        + "  - certified-vera2r-peer-consultation\n",
         encoding="utf-8",
     )
     status, findings = check_json(run_cli, cwd=root)

@@ -4,10 +4,11 @@ evaluation plan; the result is a :class:`Plan`."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from curribuild.curriculum import Curriculum
 from curribuild.engine.match import Fired, Matcher
@@ -32,7 +33,7 @@ from curribuild.planner.problem import (
     prerequisite_order,
 )
 from curribuild.planner.select import Selected, select_goals
-from curribuild.planner.solve import Infeasible, Solution, Unknown, solve
+from curribuild.planner.solve import Infeasible, Placement, Solution, Unknown, solve
 from curribuild.planner.units import GRID, on_grid
 
 
@@ -404,8 +405,55 @@ def build_plan(needs: Needs, cur: Curriculum) -> pm.Plan:
         if set(_kinds(fired)) <= set(_kinds(assumed)):
             break  # time was reserved for every session the rules add (perhaps more)
         assumed = [*assumed, *fired]
+    pruned = _without_idle_extras(planner, problem, solution, fired)
+    if pruned is not solution:
+        solution = pruned
+        facts = facts_of(_chosen(problem, solution), cur, needs, planner.distressing)
+        fired = planner.programme.evaluate(needs, facts)
     problem.frame = planner.frame(fired)  # lay out only the sessions the rules add
     return assemble(planner, problem, solution, fired, facts)
+
+
+def _without_idle_extras(
+    planner: Planner, problem: Problem, solution: Solution, fired: list[Fired]
+) -> Solution:
+    """The solution without goals nobody asked for that avoid no warning.
+
+    Such a goal is a candidate only to avoid an avoidable rule's warning; a solver
+    stopped by its time limit may keep one that avoids nothing. Leaving it out never
+    lowers the objective (its cost as an unrequested goal exceeds the most its
+    learning type and perspectives can add), and it is no prerequisite of a kept
+    goal, so the plan stays valid."""
+    avoided = {r.id for r in planner.avoid}
+
+    def warned(placements: Mapping[int, Placement]) -> set[str]:
+        chosen = [
+            (g, g.methods[pl.method].method, g.lengths[pl.length].minutes)
+            for i, pl in sorted(placements.items())
+            for g in [problem.goals[i]]
+        ]
+        facts = facts_of(chosen, planner.cur, planner.needs, planner.distressing)
+        found = planner.programme.evaluate(planner.needs, facts)
+        return {f.rule for f in found if f.effect == "warn" and f.rule in avoided}
+
+    kept = dict(solution.placements)
+    now = {f.rule for f in fired if f.effect == "warn" and f.rule in avoided}
+    changed = True
+    while changed:
+        changed = False
+        for i in sorted(kept):
+            spec = problem.goals[i]
+            if spec.selected.requested or spec.selected.required:
+                continue
+            if any(i in problem.goals[j].prereqs for j in kept if j != i):
+                continue
+            trial = {j: v for j, v in kept.items() if j != i}
+            if warned(trial) <= now:
+                kept, changed = trial, True
+                break
+    if len(kept) == len(solution.placements):
+        return solution
+    return dataclasses.replace(solution, placements=kept)
 
 
 def _sessions(
