@@ -133,3 +133,65 @@ def test_unknown_audience_is_a_usage_error(planned: tuple[Path, dict]) -> None:
     result = render(path, "md", path.parent / "x.md", "--audience", "press", cwd=path.parent)
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def _catalogue() -> dict[str, list[str]]:
+    import yaml
+
+    doc = yaml.safe_load((NEEDS_DIR.parent / "methods.yaml").read_text(encoding="utf-8"))
+    return {m["id"]: m.get("requires", []) for m in doc["methods"]}
+
+
+def test_plan_carries_what_each_method_requires(planned: tuple[Path, dict]) -> None:
+    _, plan = planned
+    catalogue = _catalogue()
+    sessions = [s for d in plan["days"] for s in d["sessions"]]
+    for s in sessions:
+        if s.get("method"):
+            assert s["requires"] == catalogue[s["method"]], s["title"]
+        else:
+            assert s["requires"] is None, s["title"]
+    for f in plan["follow_up"]:
+        assert f["requires"] == catalogue[f["method"]]
+    assert any(s.get("requires") for s in sessions)  # the check above saw real lists
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_participants_see_what_the_organisers_arrange(planned: tuple[Path, dict], fmt: str) -> None:
+    path, _ = planned
+    text = _render(path, fmt, "participants")
+    shown = parse_html(text).root.text() if fmt == "html" else text
+    section = shown.split("What the organisers arrange", 1)[1].split("Agenda", 1)[0]
+    assert "A subject expert to give the input" in section  # lecture
+    assert "A trained facilitator for each room" in section  # role-play
+    assert "A facilitator for each debrief" in section
+
+
+def _moved(plan: dict, base: Path, name: str, *, carried: bool) -> Path:
+    """The plan as if its curriculum could not be found next to it, with or without
+    the ``requires`` the plan carries."""
+    data = json.loads(json.dumps(plan))
+    data["curriculum"]["layers"] = ["a-curriculum-not-here"]
+    data["curriculum"]["name"] = "a-curriculum-not-here"
+    if not carried:
+        for day in data["days"]:
+            for s in day["sessions"]:
+                s.pop("requires", None)
+        for f in data["follow_up"]:
+            f.pop("requires", None)
+    out = base / name
+    out.mkdir()
+    (out / "plan.json").write_text(json.dumps(data), encoding="utf-8")
+    return out / "plan.json"
+
+
+def test_arrangements_come_from_the_plan_not_from_a_curriculum_nearby(
+    planned: tuple[Path, dict], tmp_path: Path
+) -> None:
+    _, plan = planned
+    carried = _render(_moved(plan, tmp_path, "new", carried=True), "md", "coordinator")
+    assert "A subject expert to give the input" in carried
+    assert "To check by hand" not in carried
+    old = _render(_moved(plan, tmp_path, "old", carried=False), "md", "coordinator")
+    assert "To check by hand" in old  # a plan from before: nothing to read it from
+    assert "A subject expert to give the input" not in old

@@ -489,6 +489,7 @@ def _sessions(
                     spec is not None and method is not None and planner.distressing(spec, method.id)
                 ),
                 rationale=rationale,
+                requires=list(method.requires) if method else None,
                 rule=slot.rule or None,
             )
         )
@@ -823,6 +824,7 @@ def _follow_ups(
                 weeks_after=weeks,
                 date=(last + dt.timedelta(weeks=weeks)).isoformat() if last else None,
                 minutes=spec.minutes,
+                requires=list(method.requires) if method else None,
                 goals=[g.id for g, _, _ in matched],
                 evaluation=spec.evaluation or "behaviour",
                 instrument=spec.instrument or spec.title,

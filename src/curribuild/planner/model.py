@@ -38,6 +38,9 @@ class Session(PlanModel):
     part: int | None = None
     parts: int | None = None
     rationale: list[Rationale] = []
+    # what the method needs to run (its catalogue ``requires``); None: not a method
+    # session, or a plan written before plans carried it
+    requires: list[str] | None = None
     rule: str | None = None
     sensitive: bool = False
     start: str
@@ -59,6 +62,7 @@ class FollowUp(PlanModel):
     method: str | None
     method_name: str | None = None
     minutes: int
+    requires: list[str] | None = None  # the method's catalogue ``requires``
     rule: str
     title: str
     weeks_after: int

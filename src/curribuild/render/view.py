@@ -217,40 +217,57 @@ def _where(day: Any, session: Any) -> str:
 
 def arrangements(plan: Plan) -> dict[str, Any]:
     """What a coordinator books: each method's ``requires``, with the sessions that need
-    it, plus the debriefs and the follow-up."""
-    requires = _catalogue_requires(plan)
+    it, plus the debriefs and the follow-up.
+
+    The plan carries each session's ``requires``; only a plan written before it did is
+    completed from the curriculum found next to it."""
+    catalogue: dict[str, list[str]] | None = None
+    looked = False
     items: dict[str, dict[str, Any]] = {}
     unknown: list[str] = []
+
+    def need(tag: str, where: str) -> None:
+        words = _ARRANGEMENT_WORDS.get(tag, tag.replace("-", " ").capitalize())
+        items.setdefault(tag, {"need": words, "sessions": []})["sessions"].append(where)
+
+    def tags_of(method: str, name: str | None, carried: list[str] | None) -> list[str]:
+        nonlocal catalogue, looked
+        if carried is not None:
+            return carried
+        if not looked:
+            catalogue, looked = _catalogue_requires(plan), True
+        found = (catalogue or {}).get(method)
+        if found is None:
+            if (name or method) not in unknown:
+                unknown.append(name or method)
+            return []
+        return found
+
     for day in plan.days:
         for session in day.sessions:
+            where = f"{_where(day, session)} {session.title}"
             if session.kind == "debrief":
-                entry = items.setdefault(
+                items.setdefault(
                     "debrief",
                     {
                         "need": "A facilitator for each debrief after distressing case "
                         "material, with time to follow up a participant who needs it",
                         "sessions": [],
                     },
-                )
-                entry["sessions"].append(f"{_where(day, session)} {session.title}")
+                )["sessions"].append(where)
             if not session.method:
                 continue
-            tags = (requires or {}).get(session.method)
-            if tags is None:
-                name = session.method_name or session.method
-                if name not in unknown:
-                    unknown.append(name)
-                continue
-            for tag in tags:
-                words = _ARRANGEMENT_WORDS.get(tag, tag.replace("-", " ").capitalize())
-                entry = items.setdefault(tag, {"need": words, "sessions": []})
-                entry["sessions"].append(f"{_where(day, session)} {session.title}")
-    for item in follow_up_items(plan):
-        entry = items.setdefault(
+            for tag in tags_of(session.method, session.method_name, session.requires):
+                need(tag, where)
+    for item, f in zip(follow_up_items(plan), plan.follow_up, strict=True):
+        where = f"{item['when']} {item['start']} {item['title']}"
+        items.setdefault(
             "follow-up",
-            {"need": "The follow-up session booked with the same group", "sessions": []},
-        )
-        entry["sessions"].append(f"{item['when']} {item['start']} {item['title']}")
+            {"need": "The follow-up sessions booked with the same group", "sessions": []},
+        )["sessions"].append(where)
+        if f.method:
+            for tag in tags_of(f.method, f.method_name, f.requires):
+                need(tag, where)
     return {"needs": list(items.values()), "unknown_methods": unknown}
 
 
@@ -413,7 +430,7 @@ def build_view(plan: Plan, audience: str = "coordinator") -> dict[str, Any]:
         "audience": audience,
         "gantt_days": gantt_days(plan),
         "follow_up": follow_up_items(plan),
-        "arrangements": arrangements(plan) if audience == "coordinator" else None,
+        "arrangements": arrangements(plan),
         "prepare": prepare(plan) if audience == "participants" else [],
         "participant_goals": participant_goals(plan),
         "charts": {
