@@ -159,7 +159,8 @@ def test_the_half_day_online_session_is_a_morning_of_core_awareness() -> None:
     assert day.sessions[0].start == "09:00" and day.sessions[-1].end <= "12:30"
     order = [g for g, _ in teaching(plan)]
     required = {s.goal.id for s in select_goals(cur.goals, needs) if s.required}
-    assert set(order) == required  # the core, nothing else, in one morning
+    # the core and the contact goal for the high referral gap, nothing else, in one morning
+    assert set(order) == required | {"fl-involve-mhp"}
     assert order[0] == "mh-ve-link"  # the non-causal link before noticing signs
     assert order.index("fl-recognise-concerns") < order.index("fl-involve-mhp")
     assert not any(s.sensitive for s in day.sessions)
@@ -182,3 +183,23 @@ def test_media_exposure_is_met_with_a_practised_response() -> None:
     taught = set(dict(teaching(plan)))
     assert taught & {"media-inquiry-response", "threat-protocol"}
     assert "media-exposure-without-safety-session" not in {f.rule for f in plan.findings}
+
+
+FIRST_LINE = ["teacher", "youth-worker", "police-officer", "social-worker"]
+
+
+@pytest.mark.parametrize("profession", FIRST_LINE)
+def test_the_first_line_core_is_two_hours_at_its_shortest(profession: str) -> None:
+    _, needs0, cur = planned(by_name("first-line-awareness-online"))
+    data = needs0.model_dump(mode="json", by_alias=True)
+    data["audience"]["professions"] = [profession]
+    data["gaps"] = []  # the core alone: no gap asks for more
+    data["constraints"].update(day_start="09:00", day_end="11:15", break_minutes=15)
+    needs = Needs.model_validate(data)
+    core = [s.goal for s in select_goals(cur.goals, needs) if s.goal.priority == "core"]
+    assert len(core) == 4
+    assert sum(g.min_minutes or g.minutes for g in core) <= 120
+    plan = build_plan(needs, cur)
+    taught = {g for g, _ in teaching(plan)}
+    assert {g.id for g in core} <= taught  # two hours and a break hold the whole core
+    assert plan.totals.teaching_minutes <= 120
