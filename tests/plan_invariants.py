@@ -458,9 +458,19 @@ def _check_programme_rules(plan: Plan, needs: Needs, cur: Curriculum, fired: lis
             ], f"day {day.day}"
         else:
             assert closing == [], f"day {day.day}"
-    # follow-ups: one per rule that asks for one, in date order (ties in rule order)
-    asked = sorted(added_sessions(fired, "follow-up"), key=lambda rs: rs[1].weeks_after or 0)
-    assert [f.rule for f in plan.follow_up] == [r for r, _ in asked]
+    # follow-ups: one per rule that asks for one (a series: one per meeting the needs
+    # ask for, every every_weeks from the rule's weeks_after), in date order (ties in
+    # rule order)
+    series = needs.constraints.intervision_series
+    asked = sorted(
+        (
+            (r, (spec.weeks_after or 0) + k * (series.every_weeks if series else 0))
+            for r, spec in added_sessions(fired, "follow-up")
+            for k in range((series.sessions if series else 0) if spec.series else 1)
+        ),
+        key=lambda rw: rw[1],
+    )
+    assert [(f.rule, f.weeks_after) for f in plan.follow_up] == asked
     assert (not plan.follow_up) == any(f.code == "CB306" for f in plan.findings)
     # warnings: exactly those the plan's own facts call for (no warning about a
     # situation the plan does not have, none missing); an avoidable rule warns only

@@ -171,7 +171,9 @@ def test_the_prison_team_consults_on_its_own_cases_inside_the_programme() -> Non
     plan, needs, _ = planned(by_name("prison-team-intervision"))
     assert needs.audience.participants == 6 and needs.audience.experience == "advanced"
     taught = dict(teaching(plan))
-    assert taught.get("own-case-review") == "intervision"
+    formats = {"intervision", "incident-method", "balint-group", "reflecting-team"}
+    assert taught.get("own-case-review") in formats | {"supervision", "moral-case-deliberation"}
+    assert "advanced-teams-consult-inside-the-programme" not in {f.rule for f in plan.findings}
     assert {"secondary-trauma-signs", "own-stress-responses"} <= set(taught)
 
 
@@ -203,3 +205,50 @@ def test_the_first_line_core_is_two_hours_at_its_shortest(profession: str) -> No
     taught = {g for g, _ in teaching(plan)}
     assert {g.id for g in core} <= taught  # two hours and a break hold the whole core
     assert plan.totals.teaching_minutes <= 120
+
+
+def test_the_prison_team_keeps_meeting_for_intervision_after_the_course() -> None:
+    plan, needs, _ = planned(by_name("prison-team-intervision"))
+    series = needs.constraints.intervision_series
+    assert series is not None and (series.sessions, series.every_weeks) == (4, 6)
+    meetings = [f for f in plan.follow_up if f.rule == "intervision-series-after-the-course"]
+    assert [f.weeks_after for f in meetings] == [12, 18, 24, 30]
+    assert [f.title for f in meetings] == [
+        f"Intervision on cases from practice ({k} of 4)" for k in range(1, 5)
+    ]
+    assert {f.method for f in meetings} == {"intervision"}
+    # on top of the single follow-up, which comes first
+    assert plan.follow_up[0].rule == "follow-up-after-every-training"
+    assert plan.follow_up[0].weeks_after == 8
+    # the series is evaluated once, not four times
+    evaluated = [e for e in plan.evaluation if e.goal.startswith("follow-up:intervision-series")]
+    assert len(evaluated) == 1
+
+
+def test_without_a_series_there_are_no_intervision_meetings() -> None:
+    for path in NEEDS:
+        plan, needs, _ = planned(path)
+        if needs.constraints.intervision_series is None:
+            assert "intervision-series-after-the-course" not in {f.rule for f in plan.follow_up}
+
+
+@pytest.mark.parametrize(
+    "topic",
+    [
+        "bias-in-referral",
+        "dual-role-ethics",
+        "lone-actors-and-fixated-persons",
+        "young-people",
+        "duty-of-care-to-staff",
+    ],
+)
+def test_a_gap_in_each_new_topic_is_met_in_one_day(topic: str) -> None:
+    _, needs0, cur = planned(by_name("forensic-psychiatry-in-person"))
+    data = needs0.model_dump(mode="json", by_alias=True)
+    data["gaps"] = [{"topic": topic, "priority": "high"}]
+    data["constraints"]["days"] = 1
+    plan = build_plan(Needs.model_validate(data), cur)
+    check_plan(plan, Needs.model_validate(data), cur)
+    [gap] = plan.coverage.gaps
+    assert gap.topic == topic and gap.goals, topic
+    assert "unmet-gap" not in {f.rule for f in plan.findings}

@@ -191,3 +191,30 @@ def test_readme_describes_the_certified_training_switch_the_needs_model_has() ->
     for field in ("certified_training", "licensed_trainer"):
         assert field in Context.model_fields
         assert f"`{field}" in text
+
+
+def test_readme_names_the_intervision_series_fields_the_needs_model_has() -> None:
+    from curribuild.models.needs import Constraints, IntervisionSeries
+
+    text = README.read_text(encoding="utf-8")
+    assert "intervision_series" in Constraints.model_fields
+    assert set(IntervisionSeries.model_fields) == {"sessions", "every_weeks"}
+    assert "`constraints.intervision_series:" in text and "every_weeks: W}`" in text
+
+
+def test_readme_names_every_intervision_format_of_the_catalogue() -> None:
+    import yaml
+
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    doc = yaml.safe_load((REPO / "curricula" / "ran-health-pcve" / "methods.yaml").read_text())
+    names = {m["id"]: m["name"] for m in doc["methods"]}
+    for method, words in {
+        "incident-method": "the incident method",
+        "balint-group": "Balint-style case groups",
+        "reflecting-team": "the reflecting team",
+        "moral-case-deliberation": "moral case deliberation",
+        "formers-co-training": "co-trained with a former",
+        "contact-based-anti-stigma": "contact-based work against stigma",
+    }.items():
+        assert method in names, method
+        assert words in text, method

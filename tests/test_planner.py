@@ -946,6 +946,7 @@ def test_follow_up_is_dated_weeks_after_the_last_day() -> None:
         "weeks_after": 6,
         "date": "2027-05-03",  # last day Monday 2027-03-22 + 6 weeks
         "minutes": 90,
+        "requires": [],  # the method's requires, for the coordinator's arrangements
         "evaluation": "behaviour",
         "instrument": "Follow-up: practice review",
         "rule": "follow-up-after-six-weeks",
@@ -1738,3 +1739,58 @@ def test_follow_ups_are_listed_in_date_order() -> None:
     plan = planned(make_needs(constraints={"start_date": "2027-01-04"}), cur)
     assert [(f.title, f.weeks_after) for f in plan.follow_up] == [("Early", 4), ("Late", 26)]
     assert [f.date for f in plan.follow_up] == sorted(f.date for f in plan.follow_up)
+
+
+def _series_rule(**over: Any) -> dict[str, Any]:
+    spec = {
+        "session": "follow-up",
+        "title": "Intervision",
+        "minutes": 90,
+        "weeks_after": 12,
+        "series": True,
+        **over,
+    }
+    return rule(
+        "series",
+        {"add_session": spec},
+        {"fact": "needs.constraints.intervision_series.sessions", "gte": 1},
+        scope="programme",
+    )
+
+
+def test_an_intervision_series_repeats_as_the_needs_ask() -> None:
+    cur = memory_curriculum(
+        goals=[goal("core", priority="core")], methods=[method("lecture")], rules=[_series_rule()]
+    )
+    series = {"sessions": 3, "every_weeks": 4}
+    plan = planned(
+        make_needs(constraints={"start_date": "2027-01-04", "intervision_series": series}), cur
+    )
+    assert [(f.title, f.weeks_after) for f in plan.follow_up] == [
+        ("Intervision (1 of 3)", 12),
+        ("Intervision (2 of 3)", 16),
+        ("Intervision (3 of 3)", 20),
+    ]
+    assert [e.goal for e in plan.evaluation if e.goal.startswith("follow-up:")] == [
+        "follow-up:series"
+    ]
+    # no series asked for: the rule does not fire, nothing is added
+    assert planned(make_needs(), cur).follow_up == []
+
+
+def test_an_intervision_series_is_checked() -> None:
+    from pydantic import ValidationError
+
+    from curribuild.models.rules import AddSession
+
+    with pytest.raises(ValidationError, match="only a follow-up session can be a `series`"):
+        AddSession.model_validate(
+            {"session": "debrief", "title": "D", "minutes": 20, "series": True}
+        )
+    with pytest.raises(ValidationError, match="greater than or equal to 1"):
+        make_needs(constraints={"intervision_series": {"sessions": 0}})
+    with pytest.raises(ValidationError, match="less than or equal to 26"):
+        make_needs(constraints={"intervision_series": {"sessions": 2, "every_weeks": 52}})
+    assert make_needs(
+        constraints={"intervision_series": {"sessions": 2}}
+    ).constraints.intervision_series

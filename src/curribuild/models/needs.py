@@ -49,6 +49,18 @@ class Gap(Model):
 LAST_START_DATE = dt.date(9899, 12, 31)
 
 
+class IntervisionSeries(Model):
+    """Intervision meetings of the group after the course, on top of the follow-up."""
+
+    sessions: Annotated[
+        int, Field(ge=1, le=24, description="How many intervision meetings after the course.")
+    ]
+    every_weeks: Annotated[
+        int,
+        Field(ge=1, le=26, description="Weeks between two meetings (the first: see the rules)."),
+    ] = 6
+
+
 class Constraints(Model):
     """The frame of the programme."""
 
@@ -87,6 +99,14 @@ class Constraints(Model):
             description="IANA time zone of the venue, e.g. Europe/Brussels (for calendars).",
         ),
     ] = "UTC"
+    intervision_series: Annotated[
+        IntervisionSeries | None,
+        Field(
+            description="A recurring intervision series after the course, {sessions: N, "
+            "every_weeks: W}; the curriculum's rules say when it starts and how long a "
+            "meeting is."
+        ),
+    ] = None
 
     @field_validator("timezone")
     @classmethod

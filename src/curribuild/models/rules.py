@@ -179,11 +179,21 @@ class AddSession(Model):
     instrument: Annotated[
         Text | None, Field(description="The evaluation instrument the session uses.")
     ] = None
+    series: Annotated[
+        bool,
+        Field(
+            description="follow-up: one session per meeting of the needs' "
+            "constraints.intervision_series, the first at weeks_after, then every "
+            "every_weeks weeks."
+        ),
+    ] = False
 
     @model_validator(mode="after")
     def _follow_up_has_weeks(self) -> Self:
         if self.session == "follow-up" and self.weeks_after is None:
             raise ValueError("a follow-up session needs `weeks_after`")
+        if self.series and self.session != "follow-up":
+            raise ValueError("only a follow-up session can be a `series`")
         return self
 
 

@@ -664,7 +664,7 @@ def assemble(
         )
         for i in ordered
     ]
-    follow_up = _follow_ups(_session_rules(fired, "follow-up"), matched, cur, dates)
+    follow_up = _follow_ups(_session_rules(fired, "follow-up"), matched, cur, needs, dates)
     if not follow_up:
         findings.append(
             _finding(
@@ -809,28 +809,38 @@ def _follow_ups(
     rules: list[tuple[str, AddSession]],
     matched: list[tuple[GoalSpec, str, int]],
     cur: Curriculum,
+    needs: Needs,
     dates: list[dt.date | None],
 ) -> list[pm.FollowUp]:
     last = dates[-1] if dates else None
+    series = needs.constraints.intervision_series
     out = []
     for rule_id, spec in rules:
-        weeks = spec.weeks_after or 0
         method = cur.methods.get(spec.method) if spec.method else None
-        out.append(
-            pm.FollowUp(
-                title=spec.title,
-                method=spec.method,
-                method_name=method.name if method else None,
-                weeks_after=weeks,
-                date=(last + dt.timedelta(weeks=weeks)).isoformat() if last else None,
-                minutes=spec.minutes,
-                requires=list(method.requires) if method else None,
-                goals=[g.id for g, _, _ in matched],
-                evaluation=spec.evaluation or "behaviour",
-                instrument=spec.instrument or spec.title,
-                rule=rule_id,
+        first = spec.weeks_after or 0
+        meetings = [(first, spec.title)]
+        if spec.series:  # the rule fires only when the needs ask for a series
+            count = series.sessions if series else 0
+            every = series.every_weeks if series else 0
+            meetings = [
+                (first + k * every, f"{spec.title} ({k + 1} of {count})") for k in range(count)
+            ]
+        for weeks, title in meetings:
+            out.append(
+                pm.FollowUp(
+                    title=title,
+                    method=spec.method,
+                    method_name=method.name if method else None,
+                    weeks_after=weeks,
+                    date=(last + dt.timedelta(weeks=weeks)).isoformat() if last else None,
+                    minutes=spec.minutes,
+                    requires=list(method.requires) if method else None,
+                    goals=[g.id for g, _, _ in matched],
+                    evaluation=spec.evaluation or "behaviour",
+                    instrument=spec.instrument or spec.title,
+                    rule=rule_id,
+                )
             )
-        )
     return sorted(out, key=lambda f: f.weeks_after)  # in date order; ties in rule order
 
 
@@ -860,7 +870,11 @@ def _evaluation(
                 goal=goal.id, title=goal.title, level=ev.level, instrument=ev.instrument, when=when
             )
         )
+    seen: set[str] = set()
     for f in follow_up:
+        if f.rule in seen:  # a series is evaluated once, at its first meeting
+            continue
+        seen.add(f.rule)
         out.append(
             pm.EvaluationItem(
                 goal=f"follow-up:{f.rule}",

@@ -167,6 +167,9 @@ _ARRANGEMENT_WORDS = {
     "safeguarding-protocol": "A safeguarding protocol: speakers prepared and paid, "
     "identities protected, no recording, aftercare",
     "experienced-trainer": "An experienced trainer",
+    "ethics-facilitator": "A facilitator trained in moral case deliberation",
+    "experts-by-experience": "Experts by experience (people with lived experience of "
+    "mental illness), prepared, paid and supported, who say themselves what they share",
 }
 
 # What participants prepare, by method id of the bundled catalogue. Methods not
@@ -178,6 +181,14 @@ _PREPARE = {
     "session it belongs to; you receive a login.",
     "intervision": "A case of your own, anonymised, to discuss with peers.",
     "supervision": "A case of your own, anonymised, for group supervision.",
+    "incident-method": "A short incident from your own work, anonymised, that you can "
+    "tell in a few sentences up to the moment you had to decide.",
+    "balint-group": "A person you work with who stays on your mind, to tell about "
+    "without notes and without names.",
+    "reflecting-team": "A case of your own, anonymised, that you would like colleagues "
+    "to think aloud about.",
+    "moral-case-deliberation": "A moral dilemma from your own work, anonymised: a "
+    "situation where every choice seemed to do some wrong.",
     "study-visit": "Identification for the visit, and the host's visiting rules.",
     "train-the-trainer": "An idea for a short session you would give your own colleagues.",
 }
@@ -292,7 +303,11 @@ def prepare(plan: Plan) -> list[str]:
             "by a debrief. You may step out at any time, and can tell the trainers "
             "beforehand if a topic is close to home."
         )
-    for item in follow_up_items(plan):
+    rules: set[str] = set()
+    for item, f in zip(follow_up_items(plan), plan.follow_up, strict=True):
+        if f.rule in rules:  # a series: one note, at its first meeting
+            continue
+        rules.add(f.rule)
         notes.append(
             f"For the follow-up ({item['when']}): note how you use what you learn in your "
             "work; the follow-up holds peer consultation on it."

@@ -41,7 +41,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         return
     for rule in ctx.cur.rules.values():
         session = rule.then.add_session
-        if session is not None and session.session == "follow-up":
+        # a series is held only when the needs ask for one: not every training's follow-up
+        if session is not None and session.session == "follow-up" and not session.series:
             return
     yield ctx.locator.finding(
         CODE,
