@@ -195,3 +195,19 @@ def test_arrangements_come_from_the_plan_not_from_a_curriculum_nearby(
     old = _render(_moved(plan, tmp_path, "old", carried=False), "md", "coordinator")
     assert "To check by hand" in old  # a plan from before: nothing to read it from
     assert "A subject expert to give the input" not in old
+
+
+def test_a_series_gets_one_note_in_what_to_prepare(tmp_path: Path) -> None:
+    path = plan_needs(NEEDS_DIR / "prison-team-intervision.yaml", tmp_path)
+    text = _render(path, "md", "participants")
+    prepare = text.split("## What to prepare", 1)[1].split("\n## ", 1)[0]
+    plan = json.loads(path.read_text(encoding="utf-8"))
+    series = [f for f in plan["follow_up"] if f["rule"] == "intervision-series-after-the-course"]
+    assert len(series) == 4
+    notes = [line for line in prepare.splitlines() if line.startswith("- For the")]
+    assert notes == [
+        f"- For the follow-up ({plan['follow_up'][0]['date']}): note how you use what you "
+        "learn in your work; the follow-up holds peer consultation on it.",
+        f"- For the 4 intervision meetings after the course (from {series[0]['date']}): "
+        "bring a case or an incident from your own work, anonymised, to each meeting.",
+    ]

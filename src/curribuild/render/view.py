@@ -303,14 +303,20 @@ def prepare(plan: Plan) -> list[str]:
             "by a debrief. You may step out at any time, and can tell the trainers "
             "beforehand if a topic is close to home."
         )
-    rules: set[str] = set()
+    meetings: dict[str, list[dict[str, Any]]] = {}
     for item, f in zip(follow_up_items(plan), plan.follow_up, strict=True):
-        if f.rule in rules:  # a series: one note, at its first meeting
+        meetings.setdefault(f.rule, []).append(item)
+    for items in meetings.values():
+        if len(items) > 1:  # a series: one note for all its meetings
+            notes.append(
+                f"For the {len(items)} intervision meetings after the course (from "
+                f"{items[0]['when']}): bring a case or an incident from your own work, "
+                "anonymised, to each meeting."
+            )
             continue
-        rules.add(f.rule)
         notes.append(
-            f"For the follow-up ({item['when']}): note how you use what you learn in your "
-            "work; the follow-up holds peer consultation on it."
+            f"For the follow-up ({items[0]['when']}): note how you use what you learn in "
+            "your work; the follow-up holds peer consultation on it."
         )
     if not notes:
         notes.append("Nothing to prepare: all material is provided.")
