@@ -1794,3 +1794,29 @@ def test_an_intervision_series_is_checked() -> None:
     assert make_needs(
         constraints={"intervision_series": {"sessions": 2}}
     ).constraints.intervision_series
+
+
+def test_a_curriculum_rule_named_like_a_fit_rule_is_still_a_refusal() -> None:
+    """Built-in fit rules are told apart by the built-in layer, not by their names: a
+    curriculum's own rule called ``fit-...`` that rules a method out is a refusal."""
+    cur = memory_curriculum(
+        goals=[goal("core", priority="core"), goal("use", topics=["tools"], domain="skills")],
+        methods=[
+            method("lecture", domains=["knowledge"]),
+            method("coding", learning_type="practice"),
+        ],
+        rules=[
+            rule(
+                "fit-for-certified-only",
+                {"exclude": True},
+                {"fact": "method.id", "eq": "coding"},
+                description="Coding is taught only in certified training.",
+            )
+        ],
+    )
+    plan = planned(make_needs(gaps=gaps(tools="medium")), cur)
+    [d] = plan.goals.dropped
+    assert d.reason == (
+        "not taught here: coding is the method for it, and Coding is taught only in "
+        "certified training (fit-for-certified-only)"
+    )

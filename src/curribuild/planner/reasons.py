@@ -12,7 +12,6 @@ from curribuild.planner.problem import GoalSpec, Problem
 from curribuild.planner.solve import Solution
 
 MAX_NAMED = 3
-BUILTIN = "fit-"  # the built-in fit rules (domain, Bloom range, delivery, group, length)
 
 
 def _names(ids: list[str]) -> str:
@@ -64,15 +63,20 @@ def why_no_method(decision: Decision, rules: Mapping[str, Rule]) -> str | None:
     """Why no method may teach a goal, in the words of the curriculum rules that rule
     out the methods that would fit it; None when nothing fits the goal in the first
     place (a gap in the catalogue, not a refusal)."""
+    from curribuild.curriculum import builtin_layer
+
+    # the built-in fit rules (domain, Bloom range, delivery, group, length): a method
+    # they exclude does not fit the goal; the curriculum's own rules refuse one
+    builtin = builtin_layer().rules
     cands = decision.candidates
     if decision.required:  # a rule names the only methods for the goal
         fitting = [c for c in cands if c.method in decision.required]
     else:
-        fitting = [c for c in cands if not any(r.startswith(BUILTIN) for r in c.excluded_by)]
+        fitting = [c for c in cands if not any(r in builtin for r in c.excluded_by)]
     refusing: list[str] = []
     for c in fitting:
         for rid in c.excluded_by:
-            if not rid.startswith(BUILTIN) and rid in rules and rid not in refusing:
+            if rid not in builtin and rid in rules and rid not in refusing:
                 refusing.append(rid)
     if not fitting or not refusing:
         return None
