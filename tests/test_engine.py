@@ -1123,3 +1123,31 @@ def test_winner_does_not_depend_on_file_names_or_order(
         write_doc(path, doc)
 
     assert _decisions(shuffled, needs_over) == expected
+
+
+def test_named_operands_reads_every_leaf_of_every_rule() -> None:
+    from curribuild.engine.conditions import named_operands
+    from curribuild.models.rules import Rule
+
+    def made(rule_id: str, when: Any) -> Rule:
+        data = {"id": rule_id, "scope": "programme", "when": when, "then": {"warn": "w"}}
+        data["source"] = {"kind": "design", "reason": "a test"}
+        data["description"] = "A test rule."
+        return Rule.model_validate(data)
+
+    rules = [
+        made(
+            "a",
+            {
+                "all": [
+                    {"fact": "needs.context.media_exposure", "eq": True},
+                    {"not": {"fact": "programme.goals", "contains_any": ["g1", "g2"]}},
+                ]
+            },
+        ),
+        made("b", {"any": [{"fact": "programme.goals", "contains": "g3"}]}),
+        made("c", {"fact": "programme.topics", "contains": "t1"}),
+    ]
+    assert named_operands(rules, "programme.goals") == {"g1", "g2", "g3"}
+    assert named_operands(rules, "programme.topics") == {"t1"}
+    assert named_operands(rules, "programme.methods") == set()

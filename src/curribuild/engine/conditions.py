@@ -23,13 +23,13 @@ A comparison with a missing value (null) is false, except ``ne`` and
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from curribuild.facts import catalogue
 from curribuild.models.common import ORDERS
-from curribuild.models.rules import All, AnyOf, Condition, FactRef, Leaf, Not
+from curribuild.models.rules import All, AnyOf, Condition, FactRef, Leaf, Not, Rule
 
 Env = dict[str, Any]
 Getter = Callable[[Env], Any]
@@ -251,3 +251,31 @@ def conjuncts(condition: Condition | None) -> list[Condition]:
             out.extend(conjuncts(part))
         return out
     return [condition]
+
+
+def leaves(condition: Condition | None) -> Iterator[Leaf]:
+    """Every leaf of a condition, depth first."""
+    if isinstance(condition, Leaf):
+        yield condition
+    elif isinstance(condition, All):
+        for part in condition.all:
+            yield from leaves(part)
+    elif isinstance(condition, AnyOf):
+        for part in condition.any:
+            yield from leaves(part)
+    elif isinstance(condition, Not):
+        yield from leaves(condition.not_)
+
+
+def named_operands(rules: Iterable[Rule], fact: str) -> set[str]:
+    """The strings that the rules' conditions compare ``fact`` with (a goal id, a
+    topic, a tool): what a rule asks the programme to have or be."""
+    out: set[str] = set()
+    for rule in rules:
+        for leaf in leaves(rule.when):
+            if leaf.fact == fact:
+                value = leaf.operand
+                for v in value if isinstance(value, list) else [value]:
+                    if isinstance(v, str):
+                        out.add(v)
+    return out

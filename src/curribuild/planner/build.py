@@ -8,9 +8,10 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 
 from curribuild.curriculum import Curriculum
+from curribuild.engine.conditions import named_operands
 from curribuild.engine.match import Fired, Matcher
 from curribuild.engine.programme import ProgrammeRules
 from curribuild.errors import InfeasiblePlan
@@ -18,7 +19,7 @@ from curribuild.findings import Finding
 from curribuild.models.common import DOMAINS, LEARNING_TYPES, PERSPECTIVES
 from curribuild.models.needs import Needs
 from curribuild.models.programme import LearningTypeMinutes, ProgrammeFacts
-from curribuild.models.rules import AddSession, All, AnyOf, Condition, Leaf, Not, Rule
+from curribuild.models.rules import AddSession, Rule
 from curribuild.planner import model as pm
 from curribuild.planner import reasons
 from curribuild.planner.infeasible import infeasible_error
@@ -75,40 +76,14 @@ def avoidable(cur: Curriculum) -> list[Rule]:
     return [r for r in cur.rules.values() if r.scope == "programme" and r.then.avoid]
 
 
-def _leaves(cond: Condition | None) -> Iterable[Leaf]:
-    if isinstance(cond, Leaf):
-        yield cond
-    elif isinstance(cond, All):
-        for c in cond.all:
-            yield from _leaves(c)
-    elif isinstance(cond, AnyOf):
-        for c in cond.any:
-            yield from _leaves(c)
-    elif isinstance(cond, Not):
-        yield from _leaves(cond.not_)
-
-
 def _avoid_topics(rules: list[Rule]) -> set[str]:
     """Topics an avoidable rule's condition names: their goals become candidates."""
-    return _avoid_names(rules, "programme.topics")
+    return named_operands(rules, "programme.topics")
 
 
 def _avoid_goals(rules: list[Rule]) -> set[str]:
     """Goals an avoidable rule's condition names: they become candidates."""
-    return _avoid_names(rules, "programme.goals")
-
-
-def _avoid_names(rules: list[Rule], fact: str) -> set[str]:
-    out: set[str] = set()
-    for rule in rules:
-        for leaf in _leaves(rule.when):
-            if leaf.fact == fact:
-                value = leaf.operand
-                if isinstance(value, str):
-                    out.add(value)
-                elif isinstance(value, list):
-                    out.update(v for v in value if isinstance(v, str))
-    return out
+    return named_operands(rules, "programme.goals")
 
 
 def _session_rules(fired: list[Fired], kind: str) -> list[tuple[str, AddSession]]:

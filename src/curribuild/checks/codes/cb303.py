@@ -28,7 +28,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from curribuild.checks.context import LintContext
-from curribuild.checks.references import condition_leaves
 from curribuild.findings import Finding, Severity
 from curribuild.models.common import DELIVERY_MODES, EXPERIENCE_LEVELS
 
@@ -86,15 +85,9 @@ def _certified_tools(ctx: LintContext) -> list[str]:
     """The tools whose certified training a rule names, in a stable order."""
     import re
 
+    from curribuild.engine.conditions import named_operands
     from curribuild.models.common import SLUG_PATTERN
 
-    tools: set[str] = set()
-    for rule in ctx.cur.rules.values():
-        for leaf, _ in condition_leaves(rule.when):
-            if leaf.fact != "needs.context.certified_training":
-                continue
-            value = leaf.operand
-            for v in value if isinstance(value, list) else [value]:
-                if isinstance(v, str) and len(v) <= 80 and re.match(SLUG_PATTERN, v):
-                    tools.add(v)
+    named = named_operands(ctx.cur.rules.values(), "needs.context.certified_training")
+    tools = {v for v in named if len(v) <= 80 and re.match(SLUG_PATTERN, v)}
     return sorted(tools)
