@@ -20,7 +20,11 @@ cannot hide behind the planner's own bookkeeping:
   plan's own facts call for; a warning of an ``avoid: true`` rule only when it
   says why it was not avoidable;
 - compact days: no idle time at the end of a day that a dropped goal (plus the
-  pause before it) would fill, where nothing else stands in its way.
+  pause before it) would fill, where nothing else stands in its way;
+- pre-work: with ``pre_work_minutes`` set, a goal taught with a self-paced method
+  (and no distressing material) is a module before day 1, in no day; the modules
+  stay within the minutes set aside, their prerequisites are pre-work too, and
+  the plan's minutes (coverage, totals, learning-type facts) are the contact time.
 """
 
 from __future__ import annotations
@@ -74,15 +78,34 @@ def on_grid(value: int) -> int:
 # --- programme facts, recomputed from a plan --------------------------------------------
 
 
+def is_pre_work(needs: Needs, cur: Curriculum, gid: str, method: str) -> bool:
+    """Goal ``gid`` taught with ``method`` is self-paced pre-work before day 1: the
+    request sets pre-work time aside, the method is self-paced, and the material is
+    not distressing (that stays in the room, where a debrief can follow)."""
+    return (
+        needs.constraints.pre_work_minutes > 0
+        and cur.methods[method].self_paced
+        and not distressing(needs, cur, gid, method)
+    )
+
+
 def programme_facts(needs: Needs, cur: Curriculum, chosen: Sequence[Chosen]) -> ProgrammeFacts:
-    """The programme facts of the goals ``chosen``, as programme rules read them."""
+    """The programme facts of the goals ``chosen``, as programme rules read them:
+    minutes of the contact time, sets of everything taught (pre-work included)."""
     lt_minutes = dict.fromkeys(LEARNING_TYPES, 0)
+    used: set[str] = set()
+    pre_work = 0
     perspectives: set[str] = set()
     domains: set[str] = set()
     topics: set[str] = set()
     for gid, method, mins in chosen:
         goal = cur.goals[gid]
-        lt_minutes[cur.methods[method].learning_type] += mins
+        kind = cur.methods[method].learning_type
+        used.add(kind)
+        if is_pre_work(needs, cur, gid, method):
+            pre_work += mins
+        else:
+            lt_minutes[kind] += mins
         perspectives.update(goal.perspectives)
         domains.add(goal.domain)
         topics.update(goal.topics)
@@ -94,8 +117,8 @@ def programme_facts(needs: Needs, cur: Curriculum, chosen: Sequence[Chosen]) -> 
             "topics": sorted(topics),
             "perspectives": [p for p in PERSPECTIVES if p in perspectives],
             "missing_perspectives": [p for p in PERSPECTIVES if p not in perspectives],
-            "learning_types": [lt for lt in LEARNING_TYPES if lt_minutes[lt]],
-            "missing_learning_types": [lt for lt in LEARNING_TYPES if not lt_minutes[lt]],
+            "learning_types": [lt for lt in LEARNING_TYPES if lt in used],
+            "missing_learning_types": [lt for lt in LEARNING_TYPES if lt not in used],
             "learning_type_minutes": lt_minutes,
             "largest_learning_type_share": round(100 * max(lt_minutes.values()) / total)
             if total
@@ -105,6 +128,7 @@ def programme_facts(needs: Needs, cur: Curriculum, chosen: Sequence[Chosen]) -> 
             "sensitive_goals": [gid for gid, m, _ in chosen if distressing(needs, cur, gid, m)],
             "any_sensitive": any(distressing(needs, cur, gid, m) for gid, m, _ in chosen),
             "teaching_minutes": total,
+            "pre_work_minutes": pre_work,
             "days": needs.constraints.days,
             "experience": needs.audience.experience,
         }
@@ -282,6 +306,48 @@ def _check_days(plan: Plan, needs: Needs, cur: Curriculum) -> None:
             assert teaching > 0, f"{where}: a reflection on a day without teaching"
 
 
+def _check_pre_work(
+    plan: Plan, needs: Needs, cur: Curriculum, scheduled: dict[str, ScheduledGoal]
+) -> set[str]:
+    """The pre-work modules: one per goal, with its method, within the minutes set
+    aside and counted apart from the contact time. Returns the goals taught as pre-work."""
+    c = needs.constraints
+    ahead: set[str] = set()
+    for module in plan.pre_work:
+        assert len(module.goals) == 1, module.title
+        gid = module.goals[0]
+        assert gid not in ahead, f"{gid}: two pre-work modules"
+        ahead.add(gid)
+        g = scheduled[gid]
+        method = cur.methods[g.method]
+        assert module.method == g.method and module.method_name == method.name, gid
+        assert module.learning_type == method.learning_type, gid
+        assert module.minutes == g.minutes, gid
+        assert module.requires == list(method.requires), gid
+        assert module.title == cur.goals[gid].title, gid
+        assert is_pre_work(needs, cur, gid, g.method), f"{gid} is no pre-work with {g.method}"
+        # the prerequisites of pre-work are pre-work (or not taught: met already)
+        for req in cur.goals[gid].requires:
+            if req in scheduled:
+                assert req in ahead, f"{gid} is pre-work, but its prerequisite {req} is not"
+    total = sum(m.minutes for m in plan.pre_work)
+    assert total <= c.pre_work_minutes, (total, c.pre_work_minutes)
+    assert plan.totals.pre_work_minutes == total
+    assert plan.needs.pre_work_minutes == c.pre_work_minutes
+    for e in plan.evaluation:
+        if e.goal in ahead and e.level not in ("behaviour", "results"):
+            assert e.when == "end of the pre-work module", e
+    # coverage counts the contact time
+    contact = [(g.id, g.minutes) for g in plan.goals.scheduled if g.id not in ahead]
+    for name in PERSPECTIVES:
+        expect = sum(m for gid, m in contact if name in cur.goals[gid].perspectives)
+        assert plan.coverage.perspectives[name] == expect, (name, expect)
+    for name in DOMAINS:
+        expect = sum(m for gid, m in contact if cur.goals[gid].domain == name)
+        assert plan.coverage.domains[name] == expect, (name, expect)
+    return ahead
+
+
 def _check_blocks(ss: Sequence[Session], needs: Needs, where: str) -> None:
     """A block (sessions between two pauses) holds at most max_block_minutes of
     teaching; besides teaching it holds only the debriefs that follow sensitive
@@ -322,9 +388,17 @@ def _check_goals(plan: Plan, needs: Needs, cur: Curriculum, prepared: Prepared) 
         for i, s in enumerate(day.sessions):
             if s.kind == "teaching":
                 where.setdefault(s.goals[0], []).append((day.day, i, s))
-    assert set(where) == set(scheduled), set(where) ^ set(scheduled)
+    ahead = _check_pre_work(plan, needs, cur, scheduled)
+    assert set(where) | ahead == set(scheduled), (set(where) | ahead) ^ set(scheduled)
+    assert not set(where) & ahead, f"{set(where) & ahead} are both pre-work and in the days"
     for gid, g in scheduled.items():
         goal = cur.goals[gid]
+        if gid in ahead:
+            cand = prepared.decide(goal).candidate(g.method)
+            assert cand is not None and cand.eligible, (gid, g.method)
+            assert g.why and g.reason, gid
+            continue
+        assert not is_pre_work(needs, cur, gid, g.method), f"{gid} is pre-work, yet in the days"
         parts = where[gid]
         sessions = [s for _, _, s in parts]
         assert {s.method for s in sessions} == {g.method}, gid
@@ -378,6 +452,9 @@ def _check_goals(plan: Plan, needs: Needs, cur: Curriculum, prepared: Prepared) 
     # taught is one the audience is taken to have met already
     first = {gid: (p[0][0], minutes(p[0][2].start)) for gid, p in where.items()}
     last = {gid: (p[-1][0], minutes(p[-1][2].end)) for gid, p in where.items()}
+    for gid in ahead:  # before day 1, in the order the modules are listed
+        index = next(i for i, m in enumerate(plan.pre_work) if gid in m.goals)
+        first[gid] = last[gid] = (0, index)
     for gid in scheduled:
         for req in cur.goals[gid].requires:
             if req in scheduled:
@@ -619,6 +696,12 @@ R_LONGER = re.compile(
 )
 R_AVOIDS = re.compile(r"^, but (\S+) \(([a-z]+)\) lets the programme avoid: .* \(([a-z0-9-]+)\)$")
 R_BALANCE = re.compile(r"^; (\S+) keeps the programme within its time and balance$")
+R_PRE_EQUAL = re.compile(
+    r"^(\S+) and (\S+) fit equally well under the rules \(score (-?\d+)\); the planner made "
+    r"it pre-work, which leaves (\d+) minutes of the days to other goals$"
+)
+PRE_DONE = "; done as pre-work before day 1, outside the contact time"
+R_PRE_NOT = re.compile(r"^(.*); (\S+) would be pre-work before day 1, but (.+)$")
 
 
 def _check_method_reason(
@@ -632,7 +715,18 @@ def _check_method_reason(
     best = max(alts.values(), default=None)
     reason = g.reason
     tie = False
-    if m := R_ONLY.match(reason):
+    ahead = is_pre_work(needs, cur, g.id, g.method)
+    if reason.endswith(PRE_DONE):
+        assert ahead, (g.id, reason)
+        reason = reason.removesuffix(PRE_DONE)
+    elif m := R_PRE_NOT.match(reason):
+        assert not ahead and is_pre_work(needs, cur, g.id, m[2]), (g.id, reason)
+        assert alts.get(m[2]) is not None, (g.id, reason)
+        reason = m[1]
+    if m := R_PRE_EQUAL.match(reason):
+        assert ahead and m[1] == g.method and alts.get(m[2]) == int(m[3]) == best, (g.id, reason)
+        assert int(m[4]) == g.minutes, (g.id, reason)
+    elif m := R_ONLY.match(reason):
         assert m[1] == g.method and not alts, (g.id, reason)
     elif m := R_BEST.match(reason):
         assert m[1] == g.method and alts.get(m[3]) == int(m[4]) == best, (g.id, reason)
@@ -694,6 +788,8 @@ def _check_compact_days(
         for s in day.sessions:
             if s.kind == "teaching":
                 taught_by.setdefault(s.goals[0], day.day)
+    for module in plan.pre_work:  # before day 1
+        taught_by.update(dict.fromkeys(module.goals, 0))
     extra = on_grid(debrief[0][1].minutes) if debrief else 0
     for d in plan.goals.dropped:
         goal = cur.goals[d.id]
@@ -718,7 +814,16 @@ def _check_compact_days(
             new_sessions = {(r, a.session) for r, a in _sessions_of(trial)} - sessions_now
             if new_warnings <= warned and all(k == "follow-up" for _, k in new_sessions):
                 options.add((length, x.method))
+        room = c.pre_work_minutes - plan.totals.pre_work_minutes
+        ahead = {gid for m in plan.pre_work for gid in m.goals}
         for length, method in sorted(options):
+            if is_pre_work(needs, cur, d.id, method):
+                # left out while it fits in the pre-work time still free
+                assert not (length <= room and all(r in ahead for r in reqs)), (
+                    f"{d.id} (dropped: {d.reason}) fits in the {room} pre-work minutes "
+                    f"still free, with {method} in {length} minutes"
+                )
+                continue
             need = length + (extra if distressing(needs, cur, d.id, method) else 0)
             for day in plan.days:
                 if any(taught_by.get(r, c.days + 1) > day.day for r in reqs):

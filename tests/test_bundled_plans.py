@@ -39,6 +39,7 @@ def test_the_bundled_examples_cover_the_realistic_requests() -> None:
     assert [p.stem for p in NEEDS] == [
         "advanced-risk-assessment-hybrid",
         "certified-vera2r-in-person",
+        "community-mental-health-blended",
         "first-line-awareness-online",
         "first-line-basics",
         "forensic-psychiatry-in-person",
@@ -71,7 +72,8 @@ def test_bundled_example_meets_every_high_gap_with_its_entry_goal(path: Path) ->
     """A high gap is met by at least one goal of its topic, and the topic's entry goal
     (no prerequisite inside the topic) comes first."""
     plan, needs, cur = planned(path)
-    order = [g for day in plan.days for s in day.sessions if s.kind == "teaching" for g in s.goals]
+    order = [g for m in plan.pre_work for g in m.goals]  # pre-work comes before day 1
+    order += [g for day in plan.days for s in day.sessions if s.kind == "teaching" for g in s.goals]
     for gap in needs.gaps:
         if gap.priority != "high":
             continue
@@ -252,3 +254,39 @@ def test_a_gap_in_each_new_topic_is_met_in_one_day(topic: str) -> None:
     [gap] = plan.coverage.gaps
     assert gap.topic == topic and gap.goals, topic
     assert "unmet-gap" not in {f.rule for f in plan.findings}
+
+
+def test_the_blended_course_puts_the_basics_online_before_the_day() -> None:
+    plan, needs, cur = planned(by_name("community-mental-health-blended"))
+    budget = needs.constraints.pre_work_minutes
+    assert needs.constraints.delivery == "in-person" and budget == 120
+    # self-paced modules before day 1, within the time set aside, in no day
+    assert plan.pre_work, "the blended course has pre-work"
+    assert sum(m.minutes for m in plan.pre_work) == plan.totals.pre_work_minutes <= budget
+    ahead = {g for m in plan.pre_work for g in m.goals}
+    assert all(cur.methods[m.method].self_paced for m in plan.pre_work)
+    assert not ahead & {g for g, _ in teaching(plan)}
+    assert "e-learning" not in {s.method for d in plan.days for s in d.sessions}
+    # the basics go online: knowledge goals at remember or understand level only
+    for gid in ahead:
+        goal = cur.goals[gid]
+        assert goal.domain == "knowledge" and goal.bloom in ("remember", "understand"), gid
+        assert not goal.sensitive, gid
+    # the contact time is the day's teaching; pre-work is counted apart from it
+    days = sum(s.minutes for d in plan.days for s in d.sessions if s.kind == "teaching")
+    assert plan.totals.teaching_minutes == days
+    assert sum(plan.coverage.learning_types.values()) == days
+    # the arrangements name the learning platform for the modules
+    assert all(m.requires == ["learning-platform"] for m in plan.pre_work)
+
+
+def test_pre_work_makes_room_in_the_day_for_more_of_the_request() -> None:
+    plan, needs, cur = planned(by_name("community-mental-health-blended"))
+    data = needs.model_dump(mode="json", by_alias=True)
+    data["constraints"]["pre_work_minutes"] = 0
+    without = build_plan(Needs.model_validate(data), cur)
+    check_plan(without, Needs.model_validate(data), cur)
+    assert without.pre_work == [] and without.totals.pre_work_minutes == 0
+    # the same day, and the goals the modules hold no longer take its time
+    assert len(plan.goals.scheduled) > len(without.goals.scheduled)
+    assert len(plan.goals.dropped) < len(without.goals.dropped)

@@ -1820,3 +1820,108 @@ def test_a_curriculum_rule_named_like_a_fit_rule_is_still_a_refusal() -> None:
         "not taught here: coding is the method for it, and Coding is taught only in "
         "certified training (fit-for-certified-only)"
     )
+
+
+def _blended(goals: list[dict[str, Any]], **extra: Any) -> Curriculum:
+    """A lecture for the days in the room, and a self-paced module (online only) that
+    the rules prefer wherever it fits."""
+    return memory_curriculum(
+        goals=goals,
+        methods=[
+            method("lecture", delivery=["in-person"]),
+            method("module", delivery=["online"], self_paced=True, domains=["knowledge"]),
+        ],
+        rules=[rule("module-first", {"score": 1}, {"fact": "method.id", "eq": "module"})],
+        **extra,
+    )
+
+
+def _short_day(**constraints: Any) -> Needs:
+    """A morning that holds two 60-minute sessions, and three medium gaps."""
+    return make_needs(
+        gaps=[{"topic": t, "priority": "medium"} for t in ("a", "b", "c")],
+        constraints={"day_start": "09:00", "day_end": "11:15", **constraints},
+    )
+
+
+def test_self_paced_goals_are_pre_work_within_the_minutes_set_aside() -> None:
+    cur = _blended([goal("a"), goal("b"), goal("c")])
+    plan = planned(_short_day(pre_work_minutes=60), cur)
+    # one module before day 1 (60 minutes set aside), two sessions in the morning
+    assert [(m.method, m.minutes) for m in plan.pre_work] == [("module", 60)]
+    assert plan.totals.pre_work_minutes == 60 and plan.needs.pre_work_minutes == 60
+    assert len(plan.goals.scheduled) == 3 and plan.goals.dropped == []
+    taught = [s for s in plan.days[0].sessions if s.kind == "teaching"]
+    assert [s.method for s in taught] == ["lecture", "lecture"]
+    assert plan.totals.teaching_minutes == 120  # the contact time only
+    assert sum(plan.coverage.learning_types.values()) == 120
+    [module] = plan.pre_work
+    reason = next(g.reason for g in plan.goals.scheduled if g.id == module.goals[0])
+    assert reason.endswith("done as pre-work before day 1, outside the contact time")
+    # the other two would be pre-work too, and the plan says why they are not
+    for g in plan.goals.scheduled:
+        if g.id not in module.goals:
+            assert "the 60 minutes set aside for pre-work hold 60 minutes" in g.reason, g.reason
+    # without pre-work time the module is an online method, not for days in the room
+    plain = planned(_short_day(), cur)
+    assert plain.pre_work == [] and len(plain.goals.scheduled) == 2
+
+
+def test_pre_work_needs_room_for_a_whole_module() -> None:
+    cur = _blended([goal("a"), goal("b"), goal("c")])
+    plan = planned(_short_day(pre_work_minutes=45), cur)  # a goal takes 60
+    assert plan.pre_work == [] and len(plan.goals.scheduled) == 2
+    assert plan.totals.pre_work_minutes == 0
+
+
+def test_the_prerequisites_of_pre_work_are_pre_work() -> None:
+    # b needs a, and a is a skills goal the module cannot teach: a is in the room,
+    # so b cannot come before it as pre-work
+    cur = _blended([goal("a", domain="skills", bloom="apply"), goal("b", requires=["a"])])
+    needs = make_needs(
+        gaps=[{"topic": "a", "priority": "high"}, {"topic": "b", "priority": "high"}],
+        constraints={"pre_work_minutes": 120},
+    )
+    plan = planned(needs, cur)
+    assert plan.pre_work == []
+    b = next(g for g in plan.goals.scheduled if g.id == "b")
+    assert b.method == "lecture"
+    assert "its prerequisite a is taught in the days, and pre-work comes first" in b.reason
+    # with a taught by the module too, both go ahead, in prerequisite order
+    both = planned(needs, _blended([goal("a"), goal("b", requires=["a"])]))
+    assert [m.goals for m in both.pre_work] == [["a"], ["b"]]
+
+
+def test_distressing_material_stays_in_the_room_with_pre_work_time() -> None:
+    cur = _blended([goal("a", sensitive=True)])
+    plan = planned(
+        make_needs(
+            gaps=[{"topic": "a", "priority": "high"}], constraints={"pre_work_minutes": 120}
+        ),
+        cur,
+    )
+    assert plan.pre_work == []
+    [session] = [s for s in plan.days[0].sessions if s.kind == "teaching"]
+    assert session.goals == ["a"] and session.sensitive and session.method == "lecture"
+    # a self-paced module with case material that is distressing here: neither pre-work
+    # nor (being online only) a session of the days in the room
+    cases = _blended([goal("a")], config={"planning": {"case_material_methods": ["module"]}})
+    plan = planned(
+        make_needs(
+            gaps=[{"topic": "a", "priority": "high"}],
+            constraints={"pre_work_minutes": 120},
+            context={"sensitive_case_material": True},
+        ),
+        cases,
+    )
+    assert plan.pre_work == []
+    assert [s.method for s in plan.days[0].sessions if s.kind == "teaching"] == ["lecture"]
+
+
+def test_pre_work_minutes_are_checked() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="greater than or equal to 0"):
+        make_needs(constraints={"pre_work_minutes": -1})
+    with pytest.raises(ValidationError, match="less than or equal to 2400"):
+        make_needs(constraints={"pre_work_minutes": 2401})

@@ -33,7 +33,7 @@ def _diff(expected: str, actual: str, name: str) -> str:
 
 
 def test_every_bundled_example_has_golden_files() -> None:
-    assert len(EXAMPLES) == 7, EXAMPLES
+    assert len(EXAMPLES) == 8, EXAMPLES
     if UPDATE_GOLDEN:
         pytest.skip("golden files are being rewritten")
     on_disk = sorted(p.name for p in GOLDEN.iterdir())

@@ -162,6 +162,13 @@ def print_summary(plan: Plan, where: str, console: Console, needs: str = "NEEDS"
         f"{t.goals_scheduled} goals scheduled in {t.sessions} sessions, "
         f"{t.teaching_minutes} minutes of teaching over {t.days} day(s)."
     )
+    if plan.pre_work:
+        count = len(plan.pre_work)
+        console.print(
+            f"Pre-work before day 1: {count} self-paced module{'s' if count != 1 else ''}, "
+            f"{t.pre_work_minutes} minutes (of {plan.needs.pre_work_minutes} set aside), "
+            "outside the contact time."
+        )
     solver = plan.solver
     proof = (
         "proven optimal"

@@ -56,6 +56,14 @@ class Method(Model):
             description="What it needs to run, as slugs (e.g. subject-expert, learning-platform)."
         ),
     ] = []
+    self_paced: Annotated[
+        bool,
+        Field(
+            description="Participants work through it alone, at their own pace (an e-learning "
+            "module): where the needs set pre_work_minutes, it is done as pre-work before the "
+            "first day, outside the contact time and in any delivery mode."
+        ),
+    ] = False
     description: Annotated[str, Field(description="What happens in a session.")] = ""
 
 

@@ -99,6 +99,15 @@ class Constraints(Model):
             description="IANA time zone of the venue, e.g. Europe/Brussels (for calendars).",
         ),
     ] = "UTC"
+    pre_work_minutes: Annotated[
+        int,
+        Field(
+            ge=0,
+            le=2400,
+            description="Minutes of self-paced online pre-work (e-learning) participants do "
+            "before the first day, counted apart from the contact time; 0: none.",
+        ),
+    ] = 0
     intervision_series: Annotated[
         IntervisionSeries | None,
         Field(

@@ -39,6 +39,9 @@ class ProgrammeFacts(Model):
     unmet_gaps: list[Slug] = []
     sensitive_goals: list[Slug] = []
     any_sensitive: bool = False
+    # minutes (teaching, learning_type_minutes and the share) count the contact time;
+    # the sets (goals, topics, learning types...) everything taught, pre-work included
     teaching_minutes: int = 0
+    pre_work_minutes: int = 0  # self-paced pre-work before the first day
     days: int = 0
     experience: Experience = "none"

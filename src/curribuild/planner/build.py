@@ -111,13 +111,20 @@ def facts_of(
     distressing: Callable[[GoalSpec, str], bool],
 ) -> ProgrammeFacts:
     """Programme facts of the goals ``chosen`` as (goal, method id, minutes)."""
-    lt_minutes = dict.fromkeys(LEARNING_TYPES, 0)
+    lt_minutes = dict.fromkeys(LEARNING_TYPES, 0)  # of the contact time
+    used: set[str] = set()  # learning types taught, pre-work included
     perspectives: set[str] = set()
     domains: set[str] = set()
     topics: set[str] = set()
+    pre_work = 0
     for spec, method, minutes in chosen:
         goal = spec.selected.goal
-        lt_minutes[cur.methods[method].learning_type] += minutes
+        kind = cur.methods[method].learning_type
+        used.add(kind)
+        if spec.pre_work_by(method):
+            pre_work += minutes
+        else:
+            lt_minutes[kind] += minutes
         perspectives.update(goal.perspectives)
         domains.add(goal.domain)
         topics.update(goal.topics)
@@ -130,8 +137,8 @@ def facts_of(
             "topics": sorted(topics),
             "perspectives": [p for p in PERSPECTIVES if p in perspectives],
             "missing_perspectives": [p for p in PERSPECTIVES if p not in perspectives],
-            "learning_types": [lt for lt in LEARNING_TYPES if lt_minutes[lt]],
-            "missing_learning_types": [lt for lt in LEARNING_TYPES if not lt_minutes[lt]],
+            "learning_types": [lt for lt in LEARNING_TYPES if lt in used],
+            "missing_learning_types": [lt for lt in LEARNING_TYPES if lt not in used],
             "learning_type_minutes": LearningTypeMinutes(**lt_minutes),
             "largest_learning_type_share": share,
             "domains": [d for d in DOMAINS if d in domains],
@@ -139,6 +146,7 @@ def facts_of(
             "sensitive_goals": [s.id for s, m, _ in chosen if distressing(s, m)],
             "any_sensitive": any(distressing(s, m) for s, m, _ in chosen),
             "teaching_minutes": total,
+            "pre_work_minutes": pre_work,
             "days": needs.constraints.days,
             "experience": needs.audience.experience,
         },
@@ -239,11 +247,30 @@ class Planner:
     ) -> Problem:
         debrief = _session_rules(fired, "debrief")
         minutes = on_grid(debrief[0][1].minutes) if debrief else 0
+        pre_work = self.needs.constraints.pre_work_minutes
+        delivery = self.needs.constraints.delivery
         for spec in self.specs:
             spec.debriefed_by = tuple(
                 j for j, o in enumerate(spec.methods) if self.distressing(spec, o.method)
             )
             spec.debrief = minutes if spec.debriefed_by else 0
+            # self-paced methods are pre-work when the request sets time aside for it;
+            # distressing material stays in the room, where a debrief can follow
+            spec.pre_by = tuple(
+                j
+                for j, o in enumerate(spec.methods)
+                if o.self_paced and pre_work and j not in spec.debriefed_by
+            )
+            # a self-paced method the days' delivery mode does not allow is eligible only
+            # as pre-work (fit-delivery-mode); with case material that is distressing
+            # here, it is neither
+            spec.barred = tuple(
+                j
+                for j, o in enumerate(spec.methods)
+                if o.self_paced
+                and j in spec.debriefed_by
+                and delivery not in self.cur.methods[o.method].delivery
+            )
         gaps = []
         for gap in self.needs.gaps:
             members = tuple(
@@ -265,6 +292,7 @@ class Planner:
             before_sensitive=tuple(
                 i for i, s in enumerate(self.specs) if before & set(s.selected.goal.topics)
             ),
+            pre_work=pre_work,
         )
 
     def distressing(self, spec: GoalSpec, method: str) -> bool:
@@ -553,7 +581,10 @@ def assemble(
 
     scheduled: list[pm.ScheduledGoal] = []
     ties: list[str] = []
-    ordered = sorted(solution.placements, key=lambda i: _first_slot(slots, i))
+    ordered = sorted(
+        solution.placements,
+        key=lambda i: (-1, i) if not solution.placements[i].blocks else _first_slot(slots, i),
+    )
     for i in ordered:
         spec = problem.goals[i]
         placed = solution.placements[i]
@@ -579,7 +610,14 @@ def assemble(
             now = {f.rule for f in fired if f.effect == "warn"}
             return sorted(r for r in warned - now if r in avoided)
 
-        why = reasons.why_method(spec, placed.method, placed.length, avoided, fires_with)
+        why = reasons.why_method(
+            spec,
+            placed.method,
+            placed.length,
+            avoided,
+            fires_with,
+            _not_ahead(problem, solution, i),
+        )
         if why.tie:
             ties.append(spec.id)
         minutes = spec.lengths[placed.length].minutes
@@ -650,6 +688,7 @@ def assemble(
         )
     evaluation = _evaluation(matched, cur, follow_up, findings)
     teaching = sum(s.minutes for day in days for s in day.sessions if s.kind == "teaching")
+    pre_work = _pre_work(planner, problem, solution, ordered)
     from curribuild.planner.solve import solver_version
 
     return pm.Plan(
@@ -658,6 +697,7 @@ def assemble(
             title=needs.title,
             delivery=c.delivery,
             participants=needs.audience.participants,
+            pre_work_minutes=c.pre_work_minutes,
             experience=needs.audience.experience,
             professions=list(needs.audience.professions),
             settings=list(needs.audience.settings),
@@ -672,6 +712,7 @@ def assemble(
         ),
         days=days,
         follow_up=follow_up,
+        pre_work=pre_work,
         goals=pm.Goals(scheduled=scheduled, dropped=dropped),
         coverage=_coverage(matched, cur, needs),
         evaluation=evaluation,
@@ -693,9 +734,60 @@ def assemble(
             sessions=sum(1 for day in days for s in day.sessions if s.kind == "teaching"),
             goals_scheduled=len(scheduled),
             goals_dropped=len(dropped),
+            pre_work_minutes=sum(m.minutes for m in pre_work),
             available_minutes=min(frame.teaching_cap, frame.span) * frame.days,
         ),
     )
+
+
+def _not_ahead(problem: Problem, solution: Solution, i: int) -> str:
+    """Why goal ``i``, taught in the days, is not pre-work although it could be."""
+    spec = problem.goals[i]
+    if not spec.pre_by:
+        return ""
+    placements = solution.placements
+    live = [problem.goals[r].id for r in spec.prereqs if r in placements and placements[r].blocks]
+    if live:
+        return f"its prerequisite {live[0]} is taught in the days, and pre-work comes first"
+    used = sum(
+        problem.goals[j].lengths[p.length].minutes for j, p in placements.items() if not p.blocks
+    )
+    shortest = min(ln.minutes for ln in spec.lengths if any(k in ln.methods for k in spec.pre_by))
+    if used + shortest > problem.pre_work:
+        return (
+            f"the {problem.pre_work} minutes set aside for pre-work hold {used} minutes of "
+            f"other modules and not its {shortest} more"
+        )
+    return "the planner kept it in the days for the programme as a whole"
+
+
+def _pre_work(
+    planner: Planner, problem: Problem, solution: Solution, ordered: list[int]
+) -> list[pm.PreWork]:
+    """The self-paced modules before the first day, in prerequisite order."""
+    out = []
+    for i in ordered:
+        placed = solution.placements[i]
+        spec = problem.goals[i]
+        if not spec.pre_work(placed.method):
+            continue
+        method = planner.cur.methods[spec.methods[placed.method].method]
+        cand = spec.decision.candidate(method.id)
+        out.append(
+            pm.PreWork(
+                title=spec.selected.goal.title,
+                goals=[spec.id],
+                method=method.id,
+                method_name=method.name,
+                learning_type=method.learning_type,
+                minutes=spec.lengths[placed.length].minutes,
+                rationale=[
+                    _rationale(f) for f in (cand.fired if cand else []) if f.effect != "exclude"
+                ],
+                requires=list(method.requires),
+            )
+        )
+    return out
 
 
 def _curriculum_order(problem: Problem, solution: Solution) -> None:
@@ -827,7 +919,7 @@ def _evaluation(
 ) -> list[pm.EvaluationItem]:
     defaults = cur.config.planning.evaluation_defaults
     out = []
-    for spec, _, _ in matched:
+    for spec, method, _ in matched:
         goal = spec.selected.goal
         ev = goal.evaluation or defaults.get(goal.domain)
         if ev is None:
@@ -839,7 +931,13 @@ def _evaluation(
                 )
             )
             continue
-        when = "at the follow-up" if ev.level in ("behaviour", "results") else "end of session"
+        when = (
+            "at the follow-up"
+            if ev.level in ("behaviour", "results")
+            else "end of the pre-work module"
+            if spec.pre_work_by(method)
+            else "end of session"
+        )
         out.append(
             pm.EvaluationItem(
                 goal=goal.id, title=goal.title, level=ev.level, instrument=ev.instrument, when=when
@@ -869,6 +967,8 @@ def _coverage(
     learning_types = dict.fromkeys(LEARNING_TYPES, 0)
     domains = dict.fromkeys(DOMAINS, 0)
     for spec, method, minutes in matched:
+        if spec.pre_work_by(method):
+            continue  # minutes of the contact time: pre-work is counted apart
         goal = spec.selected.goal
         for p in goal.perspectives:
             perspectives[p] += minutes

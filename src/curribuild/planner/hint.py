@@ -85,16 +85,24 @@ def greedy_hint(
     first = _entries(problem, topics or set()) if windows is None else set()
     rank = {i: (not g.selected.required, i not in first, -g.value, i) for i, g in enumerate(goals)}
     placed: dict[int, Placement] = {}
+    room = problem.pre_work  # pre-work minutes still free
     for i in prerequisite_order(problem, rank):
         g = goals[i]
         if any(r not in placed for r in g.prereqs):
             continue
-        method = min(range(len(g.methods)), key=lambda k: (-g.methods[k].score, g.methods[k].index))
-        length = next((li for li, ln in enumerate(g.lengths) if method in ln.methods), None)
+        best = sorted(
+            range(len(g.methods)), key=lambda k: (-g.methods[k].score, g.methods[k].index)
+        )
+        ahead = all(not placed[r].blocks for r in g.prereqs)  # its prerequisites are pre-work
+        method, length = _choice(problem, i, best, room if ahead else 0)
         if length is None:
             continue
+        if g.pre_work(method):
+            room -= g.lengths[length].minutes
+            placed[i] = Placement(method, length, [])
+            continue
         parts = g.lengths[length].parts
-        after_day = max((placed[r].blocks[-1][0] for r in g.prereqs), default=0)
+        after_day = max((placed[r].blocks[-1][0] for r in g.prereqs if placed[r].blocks), default=0)
         low, high = windows.get(i, (0, f.days - 1)) if windows else (0, f.days - 1)
         for d in range(max(after_day, low), high + 1):
             day = days[d]
@@ -127,6 +135,21 @@ def greedy_hint(
                 break
             day.blocks, day.morning, day.open, day.teaching = saved
     return Hint(placed)
+
+
+def _choice(problem: Problem, i: int, best: list[int], room: int) -> tuple[int, int | None]:
+    """The goal's best method and its longest length: as pre-work when that fits in
+    ``room`` minutes, else the best method taught in the days."""
+    g = problem.goals[i]
+    for method in best:
+        lengths = [li for li, ln in enumerate(g.lengths) if method in ln.methods]
+        if not lengths:
+            continue
+        if not g.pre_work(method):
+            return method, lengths[0]
+        if g.lengths[lengths[0]].minutes <= room:
+            return method, lengths[0]
+    return best[0], None
 
 
 def _place_block(problem: Problem, day: _Day, morning_max: int, afternoon_max: int) -> bool:

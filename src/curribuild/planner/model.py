@@ -68,6 +68,20 @@ class FollowUp(PlanModel):
     weeks_after: int
 
 
+class PreWork(PlanModel):
+    """A self-paced module participants complete on their own before the first day,
+    outside the contact time (in prerequisite order)."""
+
+    goals: list[str]
+    learning_type: str
+    method: str
+    method_name: str
+    minutes: int
+    rationale: list[Rationale] = []
+    requires: list[str] = []  # the method's catalogue ``requires``
+    title: str
+
+
 class Alternative(PlanModel):
     """An eligible method the goal did not get, with its rules score."""
 
@@ -114,6 +128,9 @@ class GapCoverage(PlanModel):
 
 
 class Coverage(PlanModel):
+    """Minutes of the contact time (the days' teaching sessions; pre-work is counted
+    apart, in ``pre_work``), and the goals meeting each gap (pre-work included)."""
+
     domains: dict[str, int]
     gaps: list[GapCoverage]
     learning_types: dict[str, int]
@@ -143,6 +160,7 @@ class NeedsSummary(PlanModel):
     experience: str
     id: str
     participants: int
+    pre_work_minutes: int = 0  # the pre-work time the request sets aside
     professions: list[str]
     settings: list[str]
     start_date: str | None
@@ -161,8 +179,9 @@ class Totals(PlanModel):
     days: int
     goals_dropped: int
     goals_scheduled: int
+    pre_work_minutes: int = 0  # self-paced, before the first day: not in teaching_minutes
     sessions: int
-    teaching_minutes: int
+    teaching_minutes: int  # the contact time: teaching sessions of the days
 
 
 class SolverInfo(PlanModel):
@@ -192,6 +211,7 @@ class Plan(PlanModel):
     follow_up: list[FollowUp]
     goals: Goals
     needs: NeedsSummary
+    pre_work: list[PreWork] = []
     schema_version: Literal[2] = 2
     solver: SolverInfo
     totals: Totals

@@ -33,6 +33,7 @@ class MethodOption:
     learning_type: str
     shortest: int
     default: int
+    self_paced: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +56,19 @@ class GoalSpec:
     value: int = 0
     debrief: int = 0  # minutes of the debrief that follows its last part
     debriefed_by: tuple[int, ...] = ()  # the methods (indices) after which it is debriefed
+    pre_by: tuple[int, ...] = ()  # the methods (indices) with which it is pre-work
+    barred: tuple[int, ...] = ()  # eligible only as pre-work, which this goal cannot be
 
     def debriefed(self, method: int) -> bool:
         return bool(self.debrief) and method in self.debriefed_by
+
+    def pre_work(self, method: int) -> bool:
+        """Taught with ``method``, the goal is self-paced pre-work before the first day."""
+        return method in self.pre_by
+
+    def pre_work_by(self, method_id: str) -> bool:
+        """Taught with the method of this id, the goal is pre-work."""
+        return any(self.methods[j].method == method_id for j in self.pre_by)
 
     @property
     def id(self) -> str:
@@ -132,6 +143,7 @@ class Problem:
     gaps: list[Gap]
     perspectives: dict[str, tuple[int, ...]]
     before_sensitive: tuple[int, ...] = ()  # goals to teach before sensitive goals
+    pre_work: int = 0  # minutes of self-paced pre-work before the first day, at most
     dates: list[dt.date | None] = field(default_factory=list)
 
 
@@ -149,7 +161,9 @@ def goal_spec(
         index, method = catalogue[cand.method]
         low, high = lengths(selected.goal, method)
         options.append(
-            MethodOption(cand.method, index, cand.score, method.learning_type, low, high)
+            MethodOption(
+                cand.method, index, cand.score, method.learning_type, low, high, method.self_paced
+            )
         )
     if not options:
         return None

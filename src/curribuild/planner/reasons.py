@@ -97,9 +97,33 @@ def why_method(
     length: int,
     rules: dict[str, Rule],
     fires_with: Callable[[str], list[str]],
+    not_ahead: str = "",
 ) -> MethodWhy:
     """Why the goal got its method, and what it beat. ``fires_with(m)`` names the
-    avoidable rules whose warning would fire were the goal taught with method ``m``."""
+    avoidable rules whose warning would fire were the goal taught with method ``m``;
+    ``not_ahead`` says why the goal, taught in the days, is not pre-work."""
+    why = _why_method(spec, method, length, rules, fires_with)
+    chosen = spec.methods[method]
+    if spec.pre_work(method) and "pre-work" not in why.text:
+        return MethodWhy(
+            f"{why.text}; done as pre-work before day 1, outside the contact time", False
+        )
+    ahead = [o for k, o in enumerate(spec.methods) if spec.pre_work(k) and o.score >= chosen.score]
+    if ahead and not_ahead:
+        return MethodWhy(
+            f"{why.text}; {ahead[0].method} would be pre-work before day 1, but {not_ahead}",
+            why.tie,
+        )
+    return why
+
+
+def _why_method(
+    spec: GoalSpec,
+    method: int,
+    length: int,
+    rules: dict[str, Rule],
+    fires_with: Callable[[str], list[str]],
+) -> MethodWhy:
     chosen = spec.methods[method]
     minutes = spec.lengths[length].minutes
     others = sorted(
@@ -115,11 +139,22 @@ def why_method(
             f"ahead of {best.method} ({best.score})",
             False,
         )
-    if chosen.score == best.score and chosen.index < best.index:
+    if (
+        chosen.score == best.score
+        and chosen.index < best.index
+        and spec.pre_work(method) == spec.pre_work(spec.methods.index(best))
+    ):
         return MethodWhy(
             f"{chosen.method} and {best.method} fit equally well under the rules "
             f"(score {chosen.score}); {chosen.method} comes first in the catalogue",
             True,
+        )
+    if chosen.score == best.score and spec.pre_work(method):
+        return MethodWhy(
+            f"{chosen.method} and {best.method} fit equally well under the rules "
+            f"(score {chosen.score}); the planner made it pre-work, which leaves "
+            f"{minutes} minutes of the days to other goals",
+            False,
         )
     if chosen.score == best.score:
         return MethodWhy(

@@ -156,6 +156,12 @@ class _Facts:
     def learning_type(self, kind: str) -> Lit:
         return self._memo(("lt", kind), lambda: self.b.learning_type(kind))
 
+    def contact_learning_type(self, kind: str) -> Lit:
+        """The learning type has minutes in the contact time (pre-work does not count)."""
+        if not any(g.pre_by for g in self.b.p.goals):
+            return self.learning_type(kind)  # the same literal: no pre-work to tell apart
+        return self._memo(("lt-contact", kind), lambda: self.b.learning_type(kind, contact=True))
+
     def domain(self, domain: str) -> Lit:
         b = self.b
         return self._memo(
@@ -262,7 +268,7 @@ class _Compiler:
             return self._set_fact(per, op, value, neg)
         if name.startswith("learning_type_minutes."):
             kind = name.split(".", 1)[1]
-            used = f.learning_type(kind)
+            used = f.contact_learning_type(kind)
             if (op == "eq" and value == 0) or (op == "lte" and value == 0):
                 return used.Not()
             if (op == "gt" and value == 0) or (op == "gte" and value == 1):
@@ -311,9 +317,27 @@ class _Builder:
         self.last_pos: list[Any] = []
         self.pending_pairs: list[tuple[dict[tuple[int, int], Lit], dict[tuple[int, int], Lit]]] = []
         self.vars: list[GoalVars] = []  # by proto index, for the repair
+        # self-paced pre-work: taken and timed, but in no block of any day
+        self.pre: list[Lit | None] = []  # None: the goal cannot be pre-work
+        pre_minutes: list[Any] = []
         for i, g in enumerate(goals):
             model.add(sum(self.use[i]) == self.take[i])
             model.add(sum(self.size[i]) == self.take[i])
+            pre = _or(model, [self.use[i][j] for j in g.pre_by]) if g.pre_by else None
+            for j in g.barred:
+                model.add(self.use[i][j] == 0)
+            self.pre.append(pre)
+            placed: list[Any] = []  # per length: chosen and taught in the days
+            for li, ln in enumerate(g.lengths):
+                if pre is None or not any(j in ln.methods for j in g.pre_by):
+                    placed.append(self.size[i][li])
+                    continue
+                ahead = model.new_bool_var("")  # this length, as pre-work
+                model.add_implication(ahead, self.size[i][li])
+                model.add_implication(ahead, pre)
+                model.add_bool_or([self.size[i][li].Not(), pre.Not(), ahead])
+                pre_minutes.append(ln.minutes * ahead)
+                placed.append(self.size[i][li] - ahead)
             for li, ln in enumerate(g.lengths):
                 for j in range(len(g.methods)):
                     if j not in ln.methods:
@@ -342,7 +366,7 @@ class _Builder:
                                 closes.setdefault((d, k), []).append(var)
                             if n > 1 and pi > 0:
                                 opens.setdefault((d, k), []).append(var)
-                    model.add(sum(cells.values()) == self.size[i][li])
+                    model.add(sum(cells.values()) == placed[li])
                     per_part.append(cells)
                 for pi in range(n - 1):  # consecutive blocks of one day
                     pairs.append((per_part[pi], per_part[pi + 1]))
@@ -368,11 +392,19 @@ class _Builder:
             self.first_pos.append(sum(first_terms))
             self.last_pos.append(sum(last_terms))
         self.cells = teach
-        # prerequisites: taken, and finished no later than the dependant starts
+        if pre_minutes:
+            model.add(sum(pre_minutes) <= problem.pre_work)
+        # prerequisites: taken, and finished no later than the dependant starts; the
+        # prerequisites of pre-work are pre-work too (it all comes before the first day)
         for i, g in enumerate(goals):
             for r in g.prereqs:
                 model.add_implication(self.take[i], self.take[r])
                 model.add(self.last_pos[r] <= self.first_pos[i]).only_enforce_if(self.take[i])
+                pre_i, pre_r = self.pre[i], self.pre[r]
+                if pre_i is not None and pre_r is not None:
+                    model.add_implication(pre_i, pre_r)
+                elif pre_i is not None:
+                    model.add(pre_i == 0)
         # blocks and days: the first `self.morning` blocks come before lunch
         debrief_extra = max((g.debrief for g in goals), default=0)
         self.morning = M = frame.halves(shortest)[0]
@@ -521,12 +553,12 @@ class _Builder:
         self.assumptions[name] = lit
         return lit
 
-    def learning_type(self, kind: str) -> Lit:
+    def learning_type(self, kind: str, *, contact: bool = False) -> Lit:
         lits = [
             self.use[i][j]
             for i, g in enumerate(self.p.goals)
             for j, o in enumerate(g.methods)
-            if o.learning_type == kind
+            if o.learning_type == kind and not (contact and g.pre_work(j))
         ]
         return _or(self.model, lits)
 
@@ -870,6 +902,7 @@ def _first_of_equals(g: GoalSpec, method: int, length: int, named: set[str]) -> 
         if g.methods[j].score == chosen.score
         and g.methods[j].learning_type == chosen.learning_type
         and g.methods[j].method not in named
+        and g.pre_work(j) == g.pre_work(method)
     ]
     return min(equal, key=lambda j: g.methods[j].index, default=method)
 
@@ -892,9 +925,14 @@ def _read(
         method = next(j for j, v in enumerate(b.use[i]) if _value(values, v))
         length = next(li for li, v in enumerate(b.size[i]) if _value(values, v))
         method = _first_of_equals(g, method, length, named)
-        blocks = [
-            next(cell for cell, v in cells.items() if _value(values, v)) for cells in b.x[i][length]
-        ]
+        blocks = (
+            []
+            if g.pre_work(method)
+            else [
+                next(cell for cell, v in cells.items() if _value(values, v))
+                for cells in b.x[i][length]
+            ]
+        )
         placements[i] = Placement(method, length, blocks)
     lunch_after: list[int | None] = [
         b.morning if _value(values, after) else None for after in b.afternoon

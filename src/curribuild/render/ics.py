@@ -3,7 +3,8 @@
 Events
     One event per session that needs people in the room: teaching, debrief and
     reflection sessions (facilitators are booked for all three), and one per
-    follow-up. Breaks and lunch are not events.
+    follow-up. Breaks and lunch are not events. Each self-paced pre-work module
+    is a to-do (VTODO) due at the start of the first day.
 
 Text from the curriculum is data
     SUMMARY, X-WR-CALNAME and CATEGORIES are single-line: CR, LF, every other
@@ -337,6 +338,25 @@ def render_ics(plan: Plan) -> str:
         cal.add_component(event)
         starts.append(start)
         ends.append(end)
+    if plan.pre_work and starts:
+        due = min(starts)  # the start of the first day
+        for module in plan.pre_work:
+            todo = icalendar.Todo()
+            todo.add("uid", _uid(plan, ["pre-work", *module.goals]))
+            todo.add("dtstamp", stamp)
+            todo.add("sequence", sequence)
+            todo.add("due", due)
+            todo.add("summary", _summary(f"Pre-work: {module.title}", "Pre-work"))
+            todo.add(
+                "description",
+                multi_line(
+                    f"Self-paced, about {module.minutes} minutes, before day 1\n"
+                    f"Method: {module.method_name or module.method}\n"
+                    "Goals: " + ", ".join(module.goals)
+                ),
+            )
+            todo.add("categories", ["pre-work"])
+            cal.add_component(todo)
     if starts:
         first = min(starts).date()
         last = max(ends).date() + dt.timedelta(days=1)

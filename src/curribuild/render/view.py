@@ -150,6 +150,28 @@ def follow_up_items(plan: Plan) -> list[dict[str, Any]]:
     return items
 
 
+def pre_work_items(plan: Plan) -> dict[str, Any]:
+    """The self-paced modules before the first day, as text, with their total."""
+    modules = [
+        {
+            "title": m.title,
+            "method_name": m.method_name,
+            "minutes": m.minutes,
+            "duration": hours(m.minutes),
+            "goals": list(m.goals),
+        }
+        for m in plan.pre_work
+    ]
+    total = sum(m.minutes for m in plan.pre_work)
+    return {
+        "modules": modules,
+        "minutes": total,
+        "duration": hours(total),
+        "budget": plan.needs.pre_work_minutes,
+        "due": plan.needs.start_date,
+    }
+
+
 AUDIENCES = ("coordinator", "participants")
 
 # What a method's ``requires`` tag asks the coordinator to arrange, in words.
@@ -270,6 +292,9 @@ def arrangements(plan: Plan) -> dict[str, Any]:
                 continue
             for tag in tags_of(session.method, session.method_name, session.requires):
                 need(tag, where)
+    for module in plan.pre_work:
+        for tag in module.requires:
+            need(tag, f"Pre-work before day 1: {module.title}")
     for item, f in zip(follow_up_items(plan), plan.follow_up, strict=True):
         where = f"{item['when']} {item['start']} {item['title']}"
         items.setdefault(
@@ -286,6 +311,15 @@ def prepare(plan: Plan) -> list[str]:
     """What participants bring or do beforehand, in words; honest and short."""
     notes: list[str] = []
     seen: set[str] = set()
+    if plan.pre_work:
+        total = sum(m.minutes for m in plan.pre_work)
+        due = f"before {plan.needs.start_date}" if plan.needs.start_date else "before day 1"
+        count = len(plan.pre_work)
+        notes.append(
+            f"Pre-work, {due}: {count} self-paced online module{'s' if count != 1 else ''} "
+            f"(about {hours(total)} in all) on the learning platform; you receive a login. "
+            "The days build on it."
+        )
     for day in plan.days:
         for session in day.sessions:
             text = _PREPARE.get(session.method or "")
@@ -328,6 +362,12 @@ def participant_goals(plan: Plan) -> list[dict[str, str]]:
     goals = {g.id: g for g in plan.goals.scheduled}
     shown: list[dict[str, str]] = []
     seen: set[str] = set()
+    for module in plan.pre_work:
+        for goal_id in module.goals:
+            goal = goals.get(goal_id)
+            if goal is not None and goal_id not in seen:
+                seen.add(goal_id)
+                shown.append({"title": goal.title, "statement": goal.statement})
     for day in plan.days:
         for session in day.sessions:
             if session.kind != "teaching":
@@ -422,7 +462,7 @@ def build_view(plan: Plan, audience: str = "coordinator") -> dict[str, Any]:
     """Everything a template needs, as plain data, for ``audience`` (coordinator or
     participants: see :data:`AUDIENCES`)."""
     data = plan.model_dump(mode="json")
-    methods: dict[str, str] = {}
+    methods: dict[str, str] = {m.method: m.method_name for m in plan.pre_work}
     for day in plan.days:
         for session in day.sessions:
             if session.method:
@@ -451,6 +491,7 @@ def build_view(plan: Plan, audience: str = "coordinator") -> dict[str, Any]:
         "audience": audience,
         "gantt_days": gantt_days(plan),
         "follow_up": follow_up_items(plan),
+        "pre_work": pre_work_items(plan),
         "arrangements": arrangements(plan),
         "prepare": prepare(plan) if audience == "participants" else [],
         "participant_goals": participant_goals(plan),
