@@ -208,6 +208,72 @@ def test_a_series_gets_one_note_in_what_to_prepare(tmp_path: Path) -> None:
     assert notes == [
         f"- For the follow-up ({plan['follow_up'][0]['date']}): note how you use what you "
         "learn in your work; the follow-up holds peer consultation on it.",
-        f"- For the 4 intervision meetings after the course (from {series[0]['date']}): "
-        "bring a case or an incident from your own work, anonymised, to each meeting.",
+        f"- For the 4 meetings of \u201cIntervision on cases from practice\u201d (from "
+        f"{series[0]['date']}): bring a case or an incident from your own work, anonymised, "
+        "to each meeting.",
     ]
+
+
+def test_what_to_prepare_and_to_arrange_are_the_curriculum_s_own_words() -> None:
+    """A user curriculum's methods, rules and config say what participants prepare and
+    what the coordinator arranges; nothing of it is built into curribuild."""
+    from curribuild.planner.build import build_plan
+    from curribuild.render.view import arrangements, prepare
+    from planner_helpers import goal, make_needs, memory_curriculum, method, rule
+
+    follow_up = {
+        "session": "follow-up",
+        "title": "Looking back",
+        "minutes": 60,
+        "weeks_after": 6,
+        "prepare": "write down one conversation that went differently.",
+    }
+    cur = memory_curriculum(
+        goals=[goal("core", priority="core")],
+        methods=[
+            method(
+                "walk",
+                requires=["walking-boots", "a-map"],
+                prepare="Sturdy shoes and a rain jacket.",
+            )
+        ],
+        rules=[rule("look-back", {"add_session": follow_up}, scope="programme")],
+        config={"planning": {"arrangements": {"walking-boots": "Boots in every size"}}},
+    )
+    plan = build_plan(make_needs(constraints={"start_date": "2027-01-04"}), cur)
+    # the plan carries the words, so a render needs no curriculum
+    assert plan.arrangements == {"walking-boots": "Boots in every size"}
+    [session] = [s for s in plan.days[0].sessions if s.kind == "teaching"]
+    assert session.prepare == "Sturdy shoes and a rain jacket."
+    assert plan.follow_up[0].prepare == follow_up["prepare"]
+    notes = prepare(plan)
+    assert notes[0] == "Sturdy shoes and a rain jacket."
+    assert notes[-1] == (
+        f"For the follow-up ({plan.follow_up[0].date}): write down one conversation that "
+        "went differently."
+    )
+    needs = [a["need"] for a in arrangements(plan)["needs"]]
+    assert "Boots in every size" in needs  # the curriculum's words
+    assert "A map" in needs  # a tag without words: its name
+    # a method and a rule that say nothing: nothing is invented for them
+    plain = memory_curriculum(goals=[goal("core", priority="core")], methods=[method("talk")])
+    assert prepare(build_plan(make_needs(), plain)) == [
+        "Nothing to prepare: all material is provided."
+    ]
+
+
+def test_a_curriculum_that_extends_keeps_the_base_words_it_does_not_replace(
+    tmp_path: Path,
+) -> None:
+    from planner_helpers import load, write_curriculum
+
+    root = write_curriculum(
+        tmp_path / "ours",
+        config={
+            "extends": "ran-health-pcve",
+            "planning": {"arrangements": {"subject-expert": "Our own trainer, Dr. A."}},
+        },
+    )
+    words = load(root).config.planning.arrangements
+    assert words["subject-expert"] == "Our own trainer, Dr. A."
+    assert words["learning-platform"].startswith("The learning platform")

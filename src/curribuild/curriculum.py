@@ -344,6 +344,7 @@ def merge_config(base: Config, own: Config) -> Config:
             update={
                 **{n: getattr(planning, n) for n in planning.model_fields_set},
                 "evaluation_defaults": merged_defaults,
+                "arrangements": {**base.planning.arrangements, **planning.arrangements},
             }
         )
     return base.model_copy(update=update)

@@ -141,6 +141,14 @@ class Planning(Model):
             "goals (e.g. self-care before distressing material)."
         ),
     ] = []
+    arrangements: Annotated[
+        dict[Slug, Text],
+        Field(
+            description="What each `requires` tag of the methods asks the coordinator to "
+            "arrange, in words (the plan's list of arrangements); a tag without words is "
+            "shown as its name."
+        ),
+    ] = {}
 
 
 class Config(Model):

@@ -64,6 +64,13 @@ class Method(Model):
             "first day, outside the contact time and in any delivery mode."
         ),
     ] = False
+    prepare: Annotated[
+        Text | None,
+        Field(
+            description="What a participant prepares or brings for a session with this "
+            "method, in words for the participants' handout (What to prepare)."
+        ),
+    ] = None
     description: Annotated[str, Field(description="What happens in a session.")] = ""
 
 

@@ -179,6 +179,13 @@ class AddSession(Model):
     instrument: Annotated[
         Text | None, Field(description="The evaluation instrument the session uses.")
     ] = None
+    prepare: Annotated[
+        Text | None,
+        Field(
+            description="follow-up: what participants prepare for it, in words for the "
+            "participants' handout (for a series: for each meeting)."
+        ),
+    ] = None
     series: Annotated[
         bool,
         Field(

@@ -493,6 +493,7 @@ def _sessions(
                 ),
                 rationale=rationale,
                 requires=list(method.requires) if method else None,
+                prepare=method.prepare if method else None,
                 rule=slot.rule or None,
             )
         )
@@ -691,7 +692,12 @@ def assemble(
     pre_work = _pre_work(planner, problem, solution, ordered)
     from curribuild.planner.solve import solver_version
 
+    words = cur.config.planning.arrangements
+    tags = {t for day in days for s in day.sessions for t in s.requires or ()}
+    tags |= {t for f in follow_up for t in f.requires or ()}
+    tags |= {t for m in pre_work for t in m.requires}
     return pm.Plan(
+        arrangements={t: words[t] for t in sorted(tags) if t in words},
         needs=pm.NeedsSummary(
             id=needs.id,
             title=needs.title,
@@ -785,6 +791,7 @@ def _pre_work(
                     _rationale(f) for f in (cand.fired if cand else []) if f.effect != "exclude"
                 ],
                 requires=list(method.requires),
+                prepare=method.prepare,
             )
         )
     return out
@@ -902,6 +909,7 @@ def _follow_ups(
                     date=(last + dt.timedelta(weeks=weeks)).isoformat() if last else None,
                     minutes=spec.minutes,
                     requires=list(method.requires) if method else None,
+                    prepare=spec.prepare,
                     goals=[g.id for g, _, _ in matched],
                     evaluation=spec.evaluation or "behaviour",
                     instrument=spec.instrument or spec.title,

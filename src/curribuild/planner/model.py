@@ -37,6 +37,7 @@ class Session(PlanModel):
     minutes: int
     part: int | None = None
     parts: int | None = None
+    prepare: str | None = None  # what participants prepare for it (the method's words)
     rationale: list[Rationale] = []
     # what the method needs to run (its catalogue ``requires``); None: not a method
     # session, or a plan written before plans carried it
@@ -62,6 +63,7 @@ class FollowUp(PlanModel):
     method: str | None
     method_name: str | None = None
     minutes: int
+    prepare: str | None = None  # what participants prepare (the rule's words)
     requires: list[str] | None = None  # the method's catalogue ``requires``
     rule: str
     title: str
@@ -77,6 +79,7 @@ class PreWork(PlanModel):
     method: str
     method_name: str
     minutes: int
+    prepare: str | None = None  # what participants prepare (the method's words)
     rationale: list[Rationale] = []
     requires: list[str] = []  # the method's catalogue ``requires``
     title: str
@@ -203,6 +206,9 @@ class SolverInfo(PlanModel):
 
 
 class Plan(PlanModel):
+    # what each ``requires`` tag of the plan's sessions asks the coordinator to arrange,
+    # in the curriculum's words (tags it gives no words for are not listed)
+    arrangements: dict[str, str] = {}
     coverage: Coverage
     curriculum: CurriculumSummary
     days: list[Day]

@@ -13,7 +13,7 @@ from typing import Any
 
 from curribuild import __version__
 from curribuild.models.common import LEARNING_TYPES
-from curribuild.planner.model import Plan
+from curribuild.planner.model import FollowUp, Plan
 
 # Mermaid needs real dates; without a start date, days are shown on a notional week.
 NOTIONAL_START = dt.date(2000, 1, 3)
@@ -23,6 +23,7 @@ NOTIONAL_START = dt.date(2000, 1, 3)
 _MERMAID_UNSAFE = re.compile(
     "[:;#`%{}<>&\"'\\\\\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 )
+_SERIES_NUMBER = re.compile(r" \(\d+ of \d+\)$")  # "(2 of 4)" after a series meeting's title
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 # Words that start a statement in Mermaid's gantt grammar (matched case-insensitively).
 _MERMAID_KEYWORDS = (
@@ -174,47 +175,6 @@ def pre_work_items(plan: Plan) -> dict[str, Any]:
 
 AUDIENCES = ("coordinator", "participants")
 
-# What a method's ``requires`` tag asks the coordinator to arrange, in words.
-_ARRANGEMENT_WORDS = {
-    "subject-expert": "A subject expert to give the input",
-    "learning-platform": "The learning platform, with an account for every participant",
-    "anonymised-case-material": "Anonymised case material, one set per small group",
-    "host-organisation": "A host organisation that receives the group",
-    "experienced-clinician": "An experienced clinician to give feedback on formulations",
-    "trained-facilitator": "A trained facilitator for each room or breakout group",
-    "scenario-materials": "Scenario materials (the script and its injects)",
-    "certified-trainer": "A certified trainer for the risk-assessment tool",
-    "multi-agency-partners": "Partners from the other agencies (police, probation, social care)",
-    "clinical-supervisor": "A clinical or forensic supervisor",
-    "safeguarding-protocol": "A safeguarding protocol: speakers prepared and paid, "
-    "identities protected, no recording, aftercare",
-    "experienced-trainer": "An experienced trainer",
-    "ethics-facilitator": "A facilitator trained in moral case deliberation",
-    "experts-by-experience": "Experts by experience (people with lived experience of "
-    "mental illness), prepared, paid and supported, who say themselves what they share",
-}
-
-# What participants prepare, by method id of the bundled catalogue. Methods not
-# listed ask nothing of participants beyond coming.
-_PREPARE = {
-    "guided-reading": "Reading: the trainers send the text and its study questions; "
-    "read it beforehand if they ask you to.",
-    "e-learning": "An online module to complete on the learning platform before the "
-    "session it belongs to; you receive a login.",
-    "intervision": "A case of your own, anonymised, to discuss with peers.",
-    "supervision": "A case of your own, anonymised, for group supervision.",
-    "incident-method": "A short incident from your own work, anonymised, that you can "
-    "tell in a few sentences up to the moment you had to decide.",
-    "balint-group": "A person you work with who stays on your mind, to tell about "
-    "without notes and without names.",
-    "reflecting-team": "A case of your own, anonymised, that you would like colleagues "
-    "to think aloud about.",
-    "moral-case-deliberation": "A moral dilemma from your own work, anonymised: a "
-    "situation where every choice seemed to do some wrong.",
-    "study-visit": "Identification for the visit, and the host's visiting rules.",
-    "train-the-trainer": "An idea for a short session you would give your own colleagues.",
-}
-
 
 def _catalogue_requires(plan: Plan) -> dict[str, list[str]] | None:
     """``requires`` of each method of the plan's curriculum, when it can be found: a
@@ -249,27 +209,25 @@ def _where(day: Any, session: Any) -> str:
 
 
 def arrangements(plan: Plan) -> dict[str, Any]:
-    """What a coordinator books: each method's ``requires``, with the sessions that need
-    it, plus the debriefs and the follow-up.
+    """What a coordinator books: each method's ``requires``, in the curriculum's words,
+    with the sessions that need it, plus the debriefs and the follow-up.
 
     The plan carries each session's ``requires``; only a plan written before it did is
     completed from the curriculum found next to it."""
-    catalogue: dict[str, list[str]] | None = None
-    looked = False
+    carried = all(s.requires is not None for d in plan.days for s in d.sessions if s.method)
+    carried = carried and all(f.requires is not None for f in plan.follow_up if f.method)
+    catalogue = {} if carried else (_catalogue_requires(plan) or {})
     items: dict[str, dict[str, Any]] = {}
     unknown: list[str] = []
 
     def need(tag: str, where: str) -> None:
-        words = _ARRANGEMENT_WORDS.get(tag, tag.replace("-", " ").capitalize())
+        words = plan.arrangements.get(tag) or tag.replace("-", " ").capitalize()
         items.setdefault(tag, {"need": words, "sessions": []})["sessions"].append(where)
 
-    def tags_of(method: str, name: str | None, carried: list[str] | None) -> list[str]:
-        nonlocal catalogue, looked
-        if carried is not None:
-            return carried
-        if not looked:
-            catalogue, looked = _catalogue_requires(plan), True
-        found = (catalogue or {}).get(method)
+    def tags_of(method: str, name: str | None, requires: list[str] | None) -> list[str]:
+        if requires is not None:
+            return requires
+        found = catalogue.get(method)
         if found is None:
             if (name or method) not in unknown:
                 unknown.append(name or method)
@@ -308,24 +266,22 @@ def arrangements(plan: Plan) -> dict[str, Any]:
 
 
 def prepare(plan: Plan) -> list[str]:
-    """What participants bring or do beforehand, in words; honest and short."""
+    """What participants bring or do beforehand, in the curriculum's words (each
+    method's and each follow-up rule's ``prepare``); honest and short."""
     notes: list[str] = []
-    seen: set[str] = set()
     if plan.pre_work:
         total = sum(m.minutes for m in plan.pre_work)
         due = f"before {plan.needs.start_date}" if plan.needs.start_date else "before day 1"
         count = len(plan.pre_work)
         notes.append(
             f"Pre-work, {due}: {count} self-paced online module{'s' if count != 1 else ''} "
-            f"(about {hours(total)} in all) on the learning platform; you receive a login. "
-            "The days build on it."
+            f"(about {hours(total)} in all); the days build on it."
         )
-    for day in plan.days:
-        for session in day.sessions:
-            text = _PREPARE.get(session.method or "")
-            if text and text not in seen:
-                seen.add(text)
-                notes.append(text)
+    for text in [m.prepare for m in plan.pre_work] + [
+        s.prepare for day in plan.days for s in day.sessions
+    ]:
+        if text and text not in notes:
+            notes.append(text)
     if plan.needs.delivery in ("online", "hybrid"):
         notes.append(
             "For the online part: a computer with camera and microphone, and a quiet, "
@@ -337,21 +293,21 @@ def prepare(plan: Plan) -> list[str]:
             "by a debrief. You may step out at any time, and can tell the trainers "
             "beforehand if a topic is close to home."
         )
-    meetings: dict[str, list[dict[str, Any]]] = {}
+    meetings: dict[str, list[tuple[dict[str, Any], FollowUp]]] = {}
     for item, f in zip(follow_up_items(plan), plan.follow_up, strict=True):
-        meetings.setdefault(f.rule, []).append(item)
-    for items in meetings.values():
-        if len(items) > 1:  # a series: one note for all its meetings
-            notes.append(
-                f"For the {len(items)} intervision meetings after the course (from "
-                f"{items[0]['when']}): bring a case or an incident from your own work, "
-                "anonymised, to each meeting."
-            )
+        meetings.setdefault(f.rule, []).append((item, f))
+    for group in meetings.values():
+        item, first = group[0]
+        if not first.prepare:
             continue
-        notes.append(
-            f"For the follow-up ({items[0]['when']}): note how you use what you learn in "
-            "your work; the follow-up holds peer consultation on it."
-        )
+        if len(group) > 1:  # a series: one note for all its meetings
+            title = _SERIES_NUMBER.sub("", first.title)
+            notes.append(
+                f"For the {len(group)} meetings of \u201c{title}\u201d (from {item['when']}): "
+                f"{first.prepare}"
+            )
+        else:
+            notes.append(f"For the follow-up ({item['when']}): {first.prepare}")
     if not notes:
         notes.append("Nothing to prepare: all material is provided.")
     return notes
