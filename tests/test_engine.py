@@ -559,9 +559,32 @@ def test_no_eligible_method_names_the_excluding_rules_per_candidate() -> None:
     )
     assert d.winner is None
     assert d.reason == (
-        "no eligible method: lecture excluded by need-role-play (requires another method); "
-        "role-play excluded by no-practice"
+        "no eligible method: closest: lecture excluded by need-role-play (requires another "
+        "method); role-play excluded by no-practice"
     )
+
+
+def test_no_eligible_method_names_the_three_closest_candidates_and_counts_the_rest() -> None:
+    """A catalogue of many methods gives a line a coordinator can read: the methods
+    fewest rules excluded (then the best scored, then catalogue order), at most three."""
+    rules = [
+        rule("no-practice", {"exclude": True}, PRACTICE),
+        rule("never", {"exclude": True}),
+        rule("liked", {"score": 2}, {"fact": "method.id", "eq": "m4"}),
+    ]
+    methods = [method(f"m{i}", learning_type="practice") for i in range(1, 8)]
+    d = decide(rules, methods)
+    assert d.winner is None
+    # every method is excluded by the same two rules: score, then catalogue order
+    assert d.reason == (
+        "no eligible method: closest: m4 excluded by no-practice, never; m1 excluded by "
+        "no-practice, never; m2 excluded by no-practice, never; and 4 more (see "
+        "`curribuild explain`)"
+    )
+    assert len(d.reason) < 250
+    # a method only one rule excludes comes first
+    d = decide(rules, [*methods, method("talk")])
+    assert d.reason.startswith("no eligible method: closest: talk excluded by never; m4 ")
 
 
 def test_warn_and_error_effects_are_recorded_without_changing_scores() -> None:

@@ -186,6 +186,7 @@ def test_explain_goal_with_no_eligible_method(repo: Path) -> None:
     assert decision["status"] == "no-plan"
     assert decision["winner"] is None
     assert decision["reason"] == (
-        "no eligible method: lecture excluded by fit-group-too-large, no-lecture-for-skills; "
-        "role-play excluded by fit-group-too-large; debate excluded by fit-group-too-large"
+        "no eligible method: closest: role-play excluded by fit-group-too-large; debate "
+        "excluded by fit-group-too-large; lecture excluded by fit-group-too-large, "
+        "no-lecture-for-skills"
     )

@@ -1925,3 +1925,17 @@ def test_pre_work_minutes_are_checked() -> None:
         make_needs(constraints={"pre_work_minutes": -1})
     with pytest.raises(ValidationError, match="less than or equal to 2400"):
         make_needs(constraints={"pre_work_minutes": 2401})
+
+
+def test_a_goal_no_method_fits_is_reported_once_in_plain_words() -> None:
+    cur = memory_curriculum(
+        goals=[goal("core", priority="core"), goal("skill", domain="skills", bloom="apply")],
+        methods=[method("lecture", domains=["knowledge"])],
+    )
+    plan = planned(make_needs(gaps=[{"topic": "skill", "priority": "medium"}]), cur)
+    [cb303] = [f for f in plan.findings if f.code == "CB303"]
+    assert cb303.message == (
+        "goal 'skill' has no eligible method: closest: lecture excluded by fit-domain"
+    )
+    [dropped] = plan.goals.dropped
+    assert dropped.reason.count("no eligible method") + dropped.reason.count("is eligible") == 1

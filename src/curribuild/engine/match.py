@@ -414,6 +414,26 @@ def _key_function(parts: Iterable[Compiled]) -> Callable[[Env], Any]:
     return lambda env: _freeze(tuple(get(env) for get in getters))
 
 
+CLOSEST = 3  # excluded methods a "no eligible method" reason names
+
+
+def closest_refused(
+    methods: Sequence[str], scores: list[int], excluded: dict[int, list[str]]
+) -> str:
+    """The methods that came closest to teaching a goal none may teach, with the rules
+    that excluded each: the fewest exclusions first, then the highest score, then
+    catalogue order; at most ``CLOSEST``, then how many more there are."""
+    if not methods:
+        return "the catalogue is empty"
+    order = sorted(range(len(methods)), key=lambda i: (len(excluded.get(i, [])), -scores[i], i))
+    shown = [f"{methods[i]} excluded by {', '.join(excluded.get(i, []))}" for i in order[:CLOSEST]]
+    rest = len(methods) - len(shown)
+    text = "closest: " + "; ".join(shown)
+    if rest:
+        text += f"; and {rest} more (see `curribuild explain`)"
+    return text
+
+
 def _winner(
     methods: Sequence[str], scores: list[int], excluded: dict[int, list[str]]
 ) -> tuple[str | None, str]:
@@ -428,10 +448,7 @@ def _winner(
         elif runner < 0 or scores[index] > scores[runner]:
             runner = index
     if best < 0:
-        parts = [f"{m} excluded by {', '.join(excluded.get(i, []))}" for i, m in enumerate(methods)]
-        return None, "no eligible method: " + (
-            "; ".join(parts) if parts else "the catalogue is empty"
-        )
+        return None, "no eligible method: " + closest_refused(methods, scores, excluded)
     name, top = methods[best], scores[best]
     if eligible == 1 or runner < 0:
         return name, f"{name} is the only eligible method (score {top})"

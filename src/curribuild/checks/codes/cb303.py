@@ -6,8 +6,9 @@ A goal for which every method of the catalogue is excluded by some rule, under
 the given needs (plan), or under every delivery mode and experience level
 (check). The check also tries each certified tool training the rules name
 (`needs.context.certified_training`), so a goal taught only in certified
-training is not reported. The finding names the rules that excluded each
-candidate.
+training is not reported. The finding names the three methods that came
+closest (the fewest excluding rules, then the highest score) with the rules that
+excluded each, then how many more there are: `curribuild explain` lists them all.
 
 ## Why it matters
 
