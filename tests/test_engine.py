@@ -720,6 +720,32 @@ def test_builtin_structural_rules_exclude_unfit_methods(tmp_path: Path) -> None:
 ONLINE_NEEDS = {"constraints": {"delivery": "online"}}
 
 
+def test_a_self_paced_method_is_exempt_from_the_delivery_mode_only_as_pre_work(
+    tmp_path: Path,
+) -> None:
+    """fit-delivery-mode lets an online self-paced module into an in-person programme
+    only when the needs set pre-work time aside, and never for distressing material."""
+    cur = load(
+        write_curriculum(
+            tmp_path / "fit",
+            methods=[
+                method("module", delivery=["online"], self_paced=True),
+                method("webinar", delivery=["online"]),
+            ],
+        )
+    )
+    matcher = Matcher(cur.rules.values(), list(cur.methods.values()))
+
+    def excluded(pre_work: int, **goal_over: Any) -> dict[str, list[str]]:
+        needs = make_needs(constraints={"delivery": "in-person", "pre_work_minutes": pre_work})
+        d = matcher.prepare(needs).decide(make_goal("g", **goal_over))
+        return {c.method: c.excluded_by for c in d.candidates}
+
+    assert excluded(0) == {"module": ["fit-delivery-mode"], "webinar": ["fit-delivery-mode"]}
+    assert excluded(60) == {"module": [], "webinar": ["fit-delivery-mode"]}
+    assert excluded(60, sensitive=True)["module"] == ["fit-delivery-mode"]
+
+
 def test_a_curriculum_rule_overrides_a_builtin_rule_by_id(tmp_path: Path) -> None:
     root = write_curriculum(
         tmp_path / "override",

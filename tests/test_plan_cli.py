@@ -257,3 +257,31 @@ def test_a_curriculum_with_errors_is_refused(repo: Path) -> None:
         "broken/goals.yaml:3:7)"
     )
     assert not (repo / "build").exists()
+
+
+def test_a_programme_rule_s_error_is_cb311_and_fails_the_plan(repo: Path) -> None:
+    """An ``error:`` programme rule: the plan is still written (a coordinator reads why),
+    with a CB311 error finding naming the rule, and the command exits 1."""
+    rules = yaml.safe_load((repo / "cur" / "rules.yaml").read_text(encoding="utf-8"))
+    rules["rules"].append(
+        {
+            "id": "no-one-day-courses",
+            "description": "This organisation runs no one-day courses.",
+            "source": {"kind": "design", "reason": "a house rule"},
+            "scope": "programme",
+            "when": {"fact": "programme.days", "eq": 1},
+            "then": {"error": "One-day courses are not offered; plan two days."},
+        }
+    )
+    write_doc(repo / "cur" / "rules.yaml", rules)
+    result = plan("needs.yaml")
+    assert result.exit_code == 1, result.output
+    assert "error CB311 [no-one-day-courses]: One-day courses are not offered" in result.stdout
+    data = json.loads((repo / "build" / "plan.json").read_text(encoding="utf-8"))
+    [finding] = [f for f in data["findings"] if f["code"] == "CB311"]
+    assert finding == {
+        "code": "CB311",
+        "message": "One-day courses are not offered; plan two days.",
+        "rule": "no-one-day-courses",
+        "severity": "error",
+    }

@@ -364,16 +364,9 @@ def builtin_layer() -> Curriculum:
     if key not in _CACHE:
         locator = Locator()
         parsed: list[Parsed] = []
-        findings: list[Finding] = []
-        for file in (key, data_file("builtin-rule-tests.yaml")):
-            if not file.is_file():
-                continue
-            item, problems = parse_file(
-                file, display_path(file), DEFAULT_LIMITS, locator, explicit=True
-            )
-            findings.extend(problems)
-            if item is not None:
-                parsed.append(item)
+        item, findings = parse_file(key, display_path(key), DEFAULT_LIMITS, locator, explicit=True)
+        if item is not None:
+            parsed.append(item)
         if findings:  # a broken install, not a user error
             raise UserError("the built-in rules do not load", findings)
         cur, problems = assemble(parsed, BUILTIN, None, None, locator)
