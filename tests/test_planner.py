@@ -1661,10 +1661,10 @@ def test_an_avoidable_rule_naming_goals_the_audience_cannot_have_says_so() -> No
     )
 
 
-def test_a_goal_refused_by_a_rule_is_dropped_in_the_rules_words_without_a_defect() -> None:
-    """A goal whose only fitting method a curriculum rule rules out is a refusal: the
-    dropped reason names the method and says the rule's description; no CB303."""
-    cur = memory_curriculum(
+def _coding_refused(rule_id: str, when: dict[str, Any]) -> Curriculum:
+    """A skills goal only ``coding`` fits, and a curriculum rule ``rule_id`` that
+    excludes coding ``when`` its condition holds."""
+    return memory_curriculum(
         goals=[goal("core", priority="core"), goal("use", topics=["tools"], domain="skills")],
         methods=[
             method("lecture", domains=["knowledge"]),
@@ -1672,17 +1672,26 @@ def test_a_goal_refused_by_a_rule_is_dropped_in_the_rules_words_without_a_defect
         ],
         rules=[
             rule(
-                "only-in-certified",
+                rule_id,
                 {"exclude": True},
-                {
-                    "all": [
-                        {"fact": "method.id", "eq": "coding"},
-                        {"not": {"fact": "needs.context.certified_training", "exists": True}},
-                    ]
-                },
+                when,
                 description="Coding is taught only in certified training.",
             )
         ],
+    )
+
+
+def test_a_goal_refused_by_a_rule_is_dropped_in_the_rules_words_without_a_defect() -> None:
+    """A goal whose only fitting method a curriculum rule rules out is a refusal: the
+    dropped reason names the method and says the rule's description; no CB303."""
+    cur = _coding_refused(
+        "only-in-certified",
+        {
+            "all": [
+                {"fact": "method.id", "eq": "coding"},
+                {"not": {"fact": "needs.context.certified_training", "exists": True}},
+            ]
+        },
     )
     plan = planned(make_needs(gaps=gaps(tools="medium")), cur)
     [d] = plan.goals.dropped
@@ -1799,21 +1808,7 @@ def test_an_intervision_series_is_checked() -> None:
 def test_a_curriculum_rule_named_like_a_fit_rule_is_still_a_refusal() -> None:
     """Built-in fit rules are told apart by the built-in layer, not by their names: a
     curriculum's own rule called ``fit-...`` that rules a method out is a refusal."""
-    cur = memory_curriculum(
-        goals=[goal("core", priority="core"), goal("use", topics=["tools"], domain="skills")],
-        methods=[
-            method("lecture", domains=["knowledge"]),
-            method("coding", learning_type="practice"),
-        ],
-        rules=[
-            rule(
-                "fit-for-certified-only",
-                {"exclude": True},
-                {"fact": "method.id", "eq": "coding"},
-                description="Coding is taught only in certified training.",
-            )
-        ],
-    )
+    cur = _coding_refused("fit-for-certified-only", {"fact": "method.id", "eq": "coding"})
     plan = planned(make_needs(gaps=gaps(tools="medium")), cur)
     [d] = plan.goals.dropped
     assert d.reason == (
