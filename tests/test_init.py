@@ -26,7 +26,7 @@ SCAFFOLD = [
     "rules/local.yaml",
     *(
         f"schemas/{kind}.schema.json"
-        for kind in ("config", "goals", "methods", "needs", "plan", "rule-tests", "rules")
+        for kind in ("config", "goals", "intake", "methods", "needs", "plan", "rule-tests", "rules")
     ),
 ]
 

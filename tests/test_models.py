@@ -39,6 +39,7 @@ VALID_FILES = {
     "rules": "rules.yaml",
     "rule-tests": "rule-tests.yaml",
     "config": "curriculum.yaml",
+    "intake": "intake.yaml",
 }
 
 

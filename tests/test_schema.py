@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator
 from curribuild.loader import load_file
 from lint_helpers import BUNDLED_CURRICULUM, RunCli
 
-KINDS = ["needs", "goals", "methods", "rules", "rule-tests", "config"]
+KINDS = ["needs", "goals", "methods", "rules", "rule-tests", "config", "intake"]
 ALL_KINDS = [*KINDS, "plan"]
 
 
@@ -133,6 +133,11 @@ VALID: dict[str, dict[str, Any]] = {
         "cases": [{"id": "a-case", "given": {"goal": {"domain": "skills"}}, "expect": {}}],
     },
     "config": {"kind": "config", "severity": {"CB401": "error"}, "select": ["CB4"]},
+    "intake": {
+        "kind": "intake",
+        "gaps": [{"topic": "a-topic", "column": ["Q1"]}],
+        "ratings": {"scale": 5, "values": {"Much": 4}},
+    },
 }
 
 INVALID: list[tuple[str, dict[str, Any]]] = [
@@ -150,6 +155,8 @@ INVALID: list[tuple[str, dict[str, Any]]] = [
     ("config", {"kind": "config", "severity": {"CB401": "fatal"}}),
     ("config", {"kind": "config", "select": ["XYZ"]}),
     ("config", {"kind": "config", "stigma_terms": [{"term": "x"}]}),
+    ("intake", {"kind": "intake", "gaps": [{"topic": "a-topic"}]}),
+    ("intake", {"kind": "intake", "ratings": {"scale": 50}}),
 ]
 
 

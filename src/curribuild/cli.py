@@ -305,11 +305,63 @@ def render(
 
 
 @app.command()
+def intake(
+    responses: Annotated[
+        Path | None,
+        typer.Argument(help="The survey export: a CSV (LimeSurvey) or xlsx (Microsoft Forms)."),
+    ] = None,
+    map_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--map",
+            help="The intake map (kind: intake) saying which column means what "
+            "(default: the bundled ran-health-pcve survey map).",
+        ),
+    ] = None,
+    output: Annotated[
+        str,
+        typer.Option("--output", "-o", help="Where to write the draft needs file (- for stdout)."),
+    ] = "-",
+    ident: Annotated[
+        str | None, typer.Option("--id", help="The needs id (default: from the output's name).")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="The programme's title.")] = None,
+    participants: Annotated[
+        int | None,
+        typer.Option(
+            "--participants", min=1, max=10_000, help="Group size (default: the respondents)."
+        ),
+    ] = None,
+    write_map: Annotated[
+        str | None,
+        typer.Option(
+            "--write-map",
+            metavar="PATH",
+            help="Write the bundled intake map to PATH as a template to adapt, and stop.",
+        ),
+    ] = None,
+) -> None:
+    """Draft a needs file from a needs-assessment survey export: aggregates only.
+
+    Exit status: 0 written, 1 unreadable export or map (located errors), 2 usage error.
+    """
+
+    def action() -> int:
+        from curribuild.commands import intake as command
+
+        return command.main(responses, map_path, output, ident, title, participants, write_map)
+
+    _guard(action)
+
+
+@app.command()
 def schema(
     kind: Annotated[
         str | None,
         typer.Option(
-            "--kind", "-k", help="One kind: needs, goals, methods, rules, rule-tests, config, plan."
+            "--kind",
+            "-k",
+            help="One kind: needs, goals, methods, rules, rule-tests, config, intake, plan.",
         ),
     ] = None,
     output: Annotated[

@@ -248,6 +248,8 @@ def run_check(options: CheckOptions) -> CheckResult:
         if parsed.kind == "needs":
             needs_docs.append(parsed)
             continue
+        if parsed.kind == "intake":  # a survey map: validated, part of no curriculum
+            continue
         root = find_config_root(file) or _fallback_root(file, fallback_roots)
         groups.setdefault(root, []).append(parsed)
     curricula: dict[Path, Curriculum] = {}

@@ -27,6 +27,7 @@ KIND_FOLDERS: dict[str, str] = {
     "rules": "rules",
     "rule-tests": "rule-tests",
     "config": ".",
+    "intake": "intake",
 }
 CONFIG_FILES = ("curribuild.yaml", "curriculum.yaml")
 

@@ -6,6 +6,7 @@ from pydantic import BaseModel
 
 from curribuild.models.config import Config
 from curribuild.models.goals import GoalsDocument
+from curribuild.models.intake import IntakeMap
 from curribuild.models.methods import MethodsDocument
 from curribuild.models.needs import Needs
 from curribuild.models.rules import RulesDocument
@@ -18,4 +19,5 @@ MODELS: dict[str, type[BaseModel]] = {
     "rules": RulesDocument,
     "rule-tests": RuleTestsDocument,
     "config": Config,
+    "intake": IntakeMap,
 }

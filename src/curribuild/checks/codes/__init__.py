@@ -60,6 +60,10 @@ from curribuild.checks.codes import (
     cb602,
     cb603,
     cb701,
+    cb801,
+    cb802,
+    cb803,
+    cb804,
 )
 from curribuild.findings import Severity
 
@@ -114,6 +118,10 @@ _MODULES: tuple[ModuleType, ...] = (
     cb602,
     cb603,
     cb701,
+    cb801,
+    cb802,
+    cb803,
+    cb804,
 )
 
 

@@ -1,0 +1,1 @@
+"""``curribuild intake``: a needs-assessment survey export -> a draft needs file."""
