@@ -83,3 +83,16 @@ def test_version_with_importtime_has_no_heavy_modules(tmp_path: Path) -> None:
     }
     assert "curribuild" in imported
     assert sorted(imported & set(HEAVY)) == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "parsable", "github"])
+def test_machine_formats_of_check_load_no_terminal_library(tmp_path: Path, fmt: str) -> None:
+    """Only the text report draws on a terminal: the others import no ``rich`` (issue 14),
+    and no command-specific heavy library (the solver, the spreadsheet reader)."""
+    (tmp_path / "goals.yaml").write_text("kind: goals\ngoals: []\n", encoding="utf-8")
+    code, modules, stdout = imported_after(["check", "goals.yaml", "--format", fmt], tmp_path)
+    assert code == 0 and (stdout or fmt == "parsable")  # parsable: a line per finding
+    assert {"rich", "ortools", "openpyxl"} & modules == set()
+    # the text report does draw with rich: the probe would see it
+    _, text_modules, _ = imported_after(["check", "goals.yaml", "--format", "text"], tmp_path)
+    assert "rich" in text_modules

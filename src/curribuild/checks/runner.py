@@ -33,7 +33,7 @@ from curribuild.findings import Finding, Severity
 from curribuild.loader import DEFAULT_LIMITS, Document, Limits
 from curribuild.models.config import Config
 from curribuild.models.needs import Needs
-from curribuild.reporters.text import source_line
+from curribuild.sourcefile import source_line
 
 
 @dataclass(slots=True)

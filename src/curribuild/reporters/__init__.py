@@ -18,19 +18,24 @@ Reporter = Callable[["CheckResult", TextIO, bool], None]
 NAMES: tuple[str, ...] = ("auto", "text", "parsable", "github", "json", "sarif", "junit")
 
 
-def get(name: str) -> Reporter:
-    """The reporter called ``name``; raises ``KeyError`` for an unknown one."""
-    from curribuild.reporters import github, json_report, junit, parsable, sarif, text
+MODULES: dict[str, str] = {
+    "text": "text",
+    "parsable": "parsable",
+    "github": "github",
+    "json": "json_report",
+    "sarif": "sarif",
+    "junit": "junit",
+}
 
-    registry: dict[str, Reporter] = {
-        "text": text.report,
-        "parsable": parsable.report,
-        "github": github.report,
-        "json": json_report.report,
-        "sarif": sarif.report,
-        "junit": junit.report,
-    }
-    return registry[name]
+
+def get(name: str) -> Reporter:
+    """The reporter called ``name``; raises ``KeyError`` for an unknown one. Only its
+    own module is imported (``--format json`` loads no terminal library)."""
+    import importlib
+
+    module = importlib.import_module(f"curribuild.reporters.{MODULES[name]}")
+    report: Reporter = module.report
+    return report
 
 
 def resolve_auto(stream_is_terminal: bool) -> str:

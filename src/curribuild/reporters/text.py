@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import stat
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
@@ -11,32 +9,13 @@ from rich.text import Text
 
 from curribuild.findings import Finding, Severity
 from curribuild.output import neutral
+from curribuild.sourcefile import source_line
 
 if TYPE_CHECKING:
     from curribuild.checks.runner import CheckResult
 
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _MAX_SHOWN = 160
-MAX_SOURCE_BYTES = 20_000_000
-
-
-def source_line(path: str, line_no: int, cache: dict[str, list[str] | None]) -> str | None:
-    """Line ``line_no`` of ``path`` (for display only; never raises)."""
-    if path not in cache:
-        cache[path] = None
-        try:
-            file = Path(path)
-            info = file.stat()
-            # regular files only (a pipe would block, a device never end), within the size cap
-            if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_SOURCE_BYTES:
-                raw = file.read_bytes()[:MAX_SOURCE_BYTES]
-                cache[path] = raw.decode("utf-8", errors="replace").splitlines()
-        except OSError:
-            pass
-    lines = cache[path]
-    if lines is None or not 0 < line_no <= len(lines):
-        return None
-    return lines[line_no - 1]
 
 
 def display_width(text: str) -> int:
