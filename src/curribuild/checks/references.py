@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from curribuild.curriculum import Curriculum, Loc, Origin
 from curribuild.facts import SCOPE_ROOTS, catalogue, paths_for_scope
 from curribuild.findings import Finding
+from curribuild.graph import find_cycles
 from curribuild.models.needs import Needs
 from curribuild.models.rules import All, AnyOf, Condition, FactRef, Leaf, Not
 from curribuild.suggest import closest, did_you_mean
@@ -74,41 +75,6 @@ def _prerequisites(cur: Curriculum) -> Iterator[Finding]:
                 ("requires", index),
                 fix=f"use an existing goal id{' (' + hint + ')' if hint else ''}",
             )
-
-
-def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
-    """Every elementary cycle found by one depth-first pass, each as ``[a, b, ..., a]``.
-
-    Iterative (no recursion limit); deterministic for a deterministic ``graph``.
-    """
-    white, grey, black = 0, 1, 2
-    colour = dict.fromkeys(graph, white)
-    cycles: list[list[str]] = []
-    for start in graph:
-        if colour[start] != white:
-            continue
-        stack: list[tuple[str, int]] = [(start, 0)]
-        path: list[str] = [start]
-        colour[start] = grey
-        while stack:
-            node, index = stack[-1]
-            edges = graph.get(node, [])
-            if index < len(edges):
-                stack[-1] = (node, index + 1)
-                nxt = edges[index]
-                if nxt not in colour:
-                    continue
-                if colour[nxt] == grey:
-                    cycles.append([*path[path.index(nxt) :], nxt])
-                elif colour[nxt] == white:
-                    colour[nxt] = grey
-                    stack.append((nxt, 0))
-                    path.append(nxt)
-            else:
-                colour[node] = black
-                stack.pop()
-                path.pop()
-    return cycles
 
 
 def _cycles(cur: Curriculum) -> Iterator[Finding]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import heapq
 
-from curribuild.checks.references import find_cycles
 from curribuild.errors import InfeasiblePlan
 from curribuild.findings import Finding
+from curribuild.graph import find_cycles
 from curribuild.models.common import GAP_PRIORITIES, GOAL_PRIORITIES
 from curribuild.planner.select import Selected
 

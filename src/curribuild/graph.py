@@ -1,0 +1,38 @@
+"""Small graph algorithms shared by the checks and the planner."""
+
+from __future__ import annotations
+
+
+def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Every elementary cycle found by one depth-first pass, each as ``[a, b, ..., a]``.
+
+    Iterative (no recursion limit); deterministic for a deterministic ``graph``.
+    """
+    white, grey, black = 0, 1, 2
+    colour = dict.fromkeys(graph, white)
+    cycles: list[list[str]] = []
+    for start in graph:
+        if colour[start] != white:
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = [start]
+        colour[start] = grey
+        while stack:
+            node, index = stack[-1]
+            edges = graph.get(node, [])
+            if index < len(edges):
+                stack[-1] = (node, index + 1)
+                nxt = edges[index]
+                if nxt not in colour:
+                    continue
+                if colour[nxt] == grey:
+                    cycles.append([*path[path.index(nxt) :], nxt])
+                elif colour[nxt] == white:
+                    colour[nxt] = grey
+                    stack.append((nxt, 0))
+                    path.append(nxt)
+            else:
+                colour[node] = black
+                stack.pop()
+                path.pop()
+    return cycles
