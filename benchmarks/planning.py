@@ -116,7 +116,10 @@ RUNNER = """
 import json, sys, time
 from pathlib import Path
 from curribuild.curriculum import load_curriculum, checked
-from curribuild.commands.plan import load_needs
+try:
+    from curribuild.inputs import load_needs
+except ImportError:  # the baseline's older tree, from before the library layer
+    from curribuild.commands.plan import load_needs
 from curribuild.errors import UserError
 from curribuild.planner.build import build_plan
 cur = checked(load_curriculum(Path(sys.argv[1])))

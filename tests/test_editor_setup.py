@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 from pathspec import GitIgnoreSpec
 
-from curribuild.commands.schema import KIND_FOLDERS, KINDS, schema_for
 from curribuild.loader import load_file
+from curribuild.schemas import KIND_FOLDERS, KINDS, schema_for
 from lint_helpers import RunCli, check_json, edit
 from npm_helpers import npm_install
 

@@ -126,7 +126,7 @@ def test_a_source_must_fit_its_kind(source: Any, message: str) -> None:
 
 
 def test_the_rules_schema_describes_both_forms_of_source() -> None:
-    from curribuild.commands.schema import schema_for
+    from curribuild.schemas import schema_for
 
     schema = schema_for("rules")
     text = json.dumps(schema)

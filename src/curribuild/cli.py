@@ -429,10 +429,13 @@ def list_(
     """List the methods, goals or rules of a curriculum, or the check codes."""
 
     def action() -> int:
-        from curribuild.commands import listing as command
+        from curribuild.commands import codes, listing
         from curribuild.output import use_color
 
-        return command.run(what.value, curriculum, use_color(color.value, sys.stdout))
+        colored = use_color(color.value, sys.stdout)
+        if what is ListWhat.codes:  # the same list as `curribuild codes`
+            return codes.run(None, colored)
+        return listing.run(what.value, curriculum, colored)
 
     _guard(action)
 

@@ -12,10 +12,10 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from curribuild.commands.plan import load_for_needs
 from curribuild.curriculum import Curriculum
 from curribuild.engine.match import Decision, Matcher
 from curribuild.errors import InfeasiblePlan, UsageError
+from curribuild.inputs import load_for_needs
 from curribuild.output import console_for, neutral, print_error
 from curribuild.planner.model import Plan
 from curribuild.suggest import did_you_mean

@@ -51,7 +51,7 @@ def scaffold_files() -> list[tuple[Path, Path]]:
 def generated_files() -> list[tuple[Path, str]]:
     """(relative target, text) of the files made from code: each kind's JSON Schema in
     ``schemas/``, and ``.vscode/settings.json`` mapping them to the files of each kind."""
-    from curribuild.commands import schema
+    from curribuild import schemas as schema
 
     out = [
         (Path(SCHEMA_FOLDER) / schema.schema_file(kind), schema.dump(schema.schema_for(kind)))

@@ -25,10 +25,6 @@ def _curriculum(curriculum: Path | None) -> Curriculum:
 
 def run(what: str, curriculum: Path | None, color: bool) -> int:
     console = console_for(sys.stdout, color)
-    if what == "codes":
-        from curribuild.commands import codes
-
-        return codes.run(None, color)
     cur = _curriculum(curriculum)
     if what == "methods":
         table = Table(
