@@ -948,7 +948,10 @@ def test_follow_up_is_dated_weeks_after_the_last_day() -> None:
         "minutes": 90,
         "requires": [],  # the method's requires, for the coordinator's arrangements
         "evaluation": "behaviour",
-        "instrument": "Follow-up: practice review",
+        # the rule names no instrument: the plan says so, and never passes the
+        # session's title off as one
+        "instrument": "not named: add `instrument:` to rule follow-up-after-six-weeks",
+        "prepare": None,  # the rule says nothing about what participants prepare
         "rule": "follow-up-after-six-weeks",
     }
     assert cb(plan, "CB306") == []
@@ -956,7 +959,7 @@ def test_follow_up_is_dated_weeks_after_the_last_day() -> None:
         "goal": "follow-up:follow-up-after-six-weeks",
         "title": "Follow-up: practice review",
         "level": "behaviour",
-        "instrument": "Follow-up: practice review",
+        "instrument": "not named: add `instrument:` to rule follow-up-after-six-weeks",
         "when": "6 weeks after the last day",
     }
 

@@ -912,7 +912,7 @@ def _follow_ups(
                     prepare=spec.prepare,
                     goals=[g.id for g, _, _ in matched],
                     evaluation=spec.evaluation or "behaviour",
-                    instrument=spec.instrument or spec.title,
+                    instrument=spec.instrument or f"not named: add `instrument:` to rule {rule_id}",
                     rule=rule_id,
                 )
             )
