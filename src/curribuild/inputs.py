@@ -5,6 +5,7 @@ so that no command imports another."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from curribuild.checks.references import check_curriculum
 from curribuild.curriculum import (
@@ -22,22 +23,30 @@ from curribuild.findings import Severity
 from curribuild.loader import DEFAULT_LIMITS
 from curribuild.models.needs import Needs
 
+M = TypeVar("M")
 
-def load_needs(path: Path) -> Needs:
-    """The needs document at ``path``, or a UserError with located findings."""
+
+def load_document(path: Path, model: type[M], what: str, kind: str) -> M:
+    """The one document at ``path``, of ``model``'s kind: a usage error when there is no
+    such file, a UserError with located findings when it does not validate. ``what``
+    names it in messages ("needs file"), ``kind`` says what its kind should be."""
     if not path.exists():
         raise UsageError(f"no such file: {path}")
     if path.is_dir():
-        raise UsageError(f"{path} is a folder; give a needs file")
-    parsed, findings = parse_file(
-        path, display_path(path), DEFAULT_LIMITS, Locator(), explicit=True
-    )
+        raise UsageError(f"{path} is a folder; give a {what}")
+    shown = display_path(path)
+    parsed, findings = parse_file(path, shown, DEFAULT_LIMITS, Locator(), explicit=True)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors or parsed is None:
-        raise UserError(f"{display_path(path)} is not a valid needs file", findings)
-    if not isinstance(parsed.model, Needs):
-        raise UserError(f"{display_path(path)} is a {parsed.kind} document, not a needs document")
+        raise UserError(f"{shown} is not a valid {what}", findings)
+    if not isinstance(parsed.model, model):
+        raise UserError(f"{shown} is a {parsed.kind} document, not {kind}")
     return parsed.model
+
+
+def load_needs(path: Path) -> Needs:
+    """The needs document at ``path``, or a UserError with located findings."""
+    return load_document(path, Needs, "needs file", "a needs document")
 
 
 def load_for_needs(needs_path: Path, curriculum: Path | None) -> tuple[Needs, Curriculum]:

@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 from curribuild.atomic import write_output
-from curribuild.curriculum import Locator, display_path, parse_file
+from curribuild.curriculum import display_path
 from curribuild.errors import UsageError, UserError
-from curribuild.findings import Finding, Severity
+from curribuild.findings import Finding
+from curribuild.inputs import load_document
 from curribuild.intake.aggregate import aggregate
 from curribuild.intake.draft import draft
 from curribuild.intake.read import read_table
-from curribuild.loader import DEFAULT_LIMITS
 from curribuild.models.intake import IntakeMap
 from curribuild.output import neutral
 from curribuild.resources import bundled_curriculum
@@ -29,16 +29,8 @@ def bundled_map() -> Path:
 
 
 def load_map(path: Path) -> tuple[IntakeMap, str]:
-    if not path.is_file():
-        raise UsageError(f"no such file: {path}")
-    shown = display_path(path)
-    parsed, findings = parse_file(path, shown, DEFAULT_LIMITS, Locator(), explicit=True)
-    errors = [f for f in findings if f.severity is Severity.ERROR]
-    if errors or parsed is None:
-        raise UserError(f"{shown} is not a valid intake map", findings)
-    if not isinstance(parsed.model, IntakeMap):
-        raise UserError(f"{shown} is a {parsed.kind} document, not an intake map (kind: intake)")
-    return parsed.model, shown
+    imap = load_document(path, IntakeMap, "intake map", "an intake map (kind: intake)")
+    return imap, display_path(path)
 
 
 def _slug(text: str) -> str:

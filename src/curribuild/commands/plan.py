@@ -11,9 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from curribuild.atomic import write_output
-from curribuild.curriculum import (
-    display_path,
-)
+from curribuild.curriculum import display_path
 from curribuild.errors import UsageError, UserError
 from curribuild.inputs import load_for_needs
 from curribuild.loader import LoadError, load_file

@@ -166,6 +166,7 @@ def _unmapped(table: Table, index: int, name: str, answers: Counter[str]) -> lis
             col=index + 1,
             severity=Severity.WARNING,
             fix=f"add it to the map's {name}.values",
+            field=name,
         )
         for answer, count in sorted(answers.items())
     ]

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from curribuild.checks.codes import cb101
 from curribuild.errors import UserError
 from curribuild.findings import Finding
 from curribuild.intake.aggregate import Aggregate
@@ -76,7 +77,7 @@ def draft(
             f"the needs drafted from {source} are not valid",
             [
                 Finding(
-                    "CB101",
+                    cb101.CODE,
                     f"{display_path(tuple(err['loc']))}: {err['msg']}",
                     path=map_name,
                     fix="correct the map's constraints or context",
@@ -141,7 +142,7 @@ def draft(
             f'# free text "{_one_line(header)}": {answered} answers (not copied: they may '
             "hold personal data)"
         )
-    unmapped = Counter(f.message.split(":", 1)[0] for f in agg.unmapped)
+    unmapped = Counter(f.field for f in agg.unmapped)  # per question
     for question, count in sorted(unmapped.items()):
         lines.append(
             f"# unmapped: {count} different {question} answers are not counted (listed "

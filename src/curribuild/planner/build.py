@@ -471,10 +471,7 @@ def _sessions(
         if spec is not None and slot.kind == "teaching":
             placed = solution.placements[slot.goal or 0]
             method = cur.methods[spec.methods[placed.method].method]
-            cand = spec.decision.candidate(method.id)
-            rationale = [
-                _rationale(f) for f in (cand.fired if cand else []) if f.effect != "exclude"
-            ]
+            rationale = _method_rationale(spec, method.id)
         out.append(
             pm.Session(
                 start=hhmm(slot.start),
@@ -498,6 +495,12 @@ def _sessions(
             )
         )
     return out
+
+
+def _method_rationale(spec: GoalSpec, method_id: str) -> list[pm.Rationale]:
+    """The rules that scored the goal's method (exclusions are not a reason for it)."""
+    cand = spec.decision.candidate(method_id)
+    return [_rationale(f) for f in (cand.fired if cand else []) if f.effect != "exclude"]
 
 
 _RATIONALE: dict[Fired, pm.Rationale] = {}
@@ -584,7 +587,7 @@ def assemble(
     ties: list[str] = []
     ordered = sorted(
         solution.placements,
-        key=lambda i: (-1, i) if not solution.placements[i].blocks else _first_slot(slots, i),
+        key=lambda i: (-1, i) if _ahead(problem, solution, i) else _first_slot(slots, i),
     )
     for i in ordered:
         spec = problem.goals[i]
@@ -746,17 +749,28 @@ def assemble(
     )
 
 
+def _ahead(problem: Problem, solution: Solution, i: int) -> bool:
+    """Goal ``i`` (in the plan) is pre-work."""
+    return problem.goals[i].pre_work(solution.placements[i].method)
+
+
 def _not_ahead(problem: Problem, solution: Solution, i: int) -> str:
     """Why goal ``i``, taught in the days, is not pre-work although it could be."""
     spec = problem.goals[i]
     if not spec.pre_by:
         return ""
     placements = solution.placements
-    live = [problem.goals[r].id for r in spec.prereqs if r in placements and placements[r].blocks]
+    live = [
+        problem.goals[r].id
+        for r in spec.prereqs
+        if r in placements and not _ahead(problem, solution, r)
+    ]
     if live:
         return f"its prerequisite {live[0]} is taught in the days, and pre-work comes first"
     used = sum(
-        problem.goals[j].lengths[p.length].minutes for j, p in placements.items() if not p.blocks
+        problem.goals[j].lengths[p.length].minutes
+        for j, p in placements.items()
+        if _ahead(problem, solution, j)
     )
     shortest = min(ln.minutes for ln in spec.lengths if any(k in ln.methods for k in spec.pre_by))
     if used + shortest > problem.pre_work:
@@ -778,7 +792,6 @@ def _pre_work(
         if not spec.pre_work(placed.method):
             continue
         method = planner.cur.methods[spec.methods[placed.method].method]
-        cand = spec.decision.candidate(method.id)
         out.append(
             pm.PreWork(
                 title=spec.selected.goal.title,
@@ -787,9 +800,7 @@ def _pre_work(
                 method_name=method.name,
                 learning_type=method.learning_type,
                 minutes=spec.lengths[placed.length].minutes,
-                rationale=[
-                    _rationale(f) for f in (cand.fired if cand else []) if f.effect != "exclude"
-                ],
+                rationale=_method_rationale(spec, method.id),
                 requires=list(method.requires),
                 prepare=method.prepare,
             )
