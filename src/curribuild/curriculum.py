@@ -25,7 +25,9 @@ from curribuild.errors import UserError
 from curribuild.findings import Finding, Position, Severity
 from curribuild.loader import DEFAULT_LIMITS, Document, Limits, LoadError, load_file
 from curribuild.models.config import Config
+from curribuild.models.evidence import EvidenceDocument
 from curribuild.models.goals import Goal, GoalsDocument
+from curribuild.models.instruments import Instrument, InstrumentsDocument
 from curribuild.models.methods import Method, MethodsDocument
 from curribuild.models.needs import Needs
 from curribuild.models.rules import Rule, RulesDocument
@@ -40,7 +42,9 @@ from curribuild.suggest import did_you_mean
 from curribuild.validate import document_kind, validate_document
 
 CONFIG_NAMES = ("curriculum.yaml", "curribuild.yaml")
-CURRICULUM_KINDS = frozenset({"goals", "methods", "rules", "rule-tests", "config"})
+CURRICULUM_KINDS = frozenset(
+    {"goals", "methods", "rules", "rule-tests", "config", "instruments", "evidence"}
+)
 BUILTIN = "builtin"
 
 Loc = tuple[str | int, ...]
@@ -148,6 +152,8 @@ class Curriculum:
     goals: dict[str, Goal] = field(default_factory=dict)
     methods: dict[str, Method] = field(default_factory=dict)
     rules: dict[str, Rule] = field(default_factory=dict)
+    instruments: dict[str, Instrument] = field(default_factory=dict)
+    evidence: list[EvidenceDocument] = field(default_factory=list)
     cases: list[tuple[Case, Origin]] = field(default_factory=list)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     layers: list[str] = field(default_factory=list)
@@ -258,6 +264,8 @@ def assemble(
         goals=dict(base.goals) if base else {},
         methods=dict(base.methods) if base else {},
         rules=dict(base.rules) if base else {},
+        instruments=dict(base.instruments) if base else {},
+        evidence=list(base.evidence) if base else [],
         cases=list(base.cases) if base else [],
         origins=dict(base.origins) if base else {},
         layers=[*(base.layers if base else []), name],
@@ -280,8 +288,12 @@ def assemble(
         MethodsDocument: ("method", "methods"),
         RulesDocument: ("rule", "rules"),
         RuleTestsDocument: ("case", "cases"),
+        InstrumentsDocument: ("instrument", "instruments"),
     }
     for doc in parsed:
+        if isinstance(doc.model, EvidenceDocument):
+            cur.evidence.append(doc.model)
+            continue
         spec = kinds.get(type(doc.model))
         if spec is None:
             continue
@@ -323,6 +335,8 @@ def assemble(
                 cur.methods[item_id] = item
             elif kind == "rule":
                 cur.rules[item_id] = item
+            elif kind == "instrument":
+                cur.instruments[item_id] = item
             else:
                 cur.cases = [c for c in cur.cases if c[0].id != item_id]
                 cur.cases.append((item, origin))

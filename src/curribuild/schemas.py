@@ -25,6 +25,8 @@ KIND_FOLDERS: dict[str, str] = {
     "rule-tests": "rule-tests",
     "config": ".",
     "intake": "intake",
+    "instruments": "instruments",
+    "evidence": "evidence",
 }
 CONFIG_FILES = ("curribuild.yaml", "curriculum.yaml")
 

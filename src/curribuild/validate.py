@@ -52,6 +52,7 @@ LIST_FIELDS: dict[str, str] = {
     "methods": "methods",
     "rules": "rules",
     "rule-tests": "cases",
+    "instruments": "instruments",
 }
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from curribuild.models.config import Config
+from curribuild.models.evidence import EvidenceDocument
 from curribuild.models.goals import GoalsDocument
+from curribuild.models.instruments import InstrumentsDocument
 from curribuild.models.intake import IntakeMap
 from curribuild.models.methods import MethodsDocument
 from curribuild.models.needs import Needs
@@ -20,4 +22,6 @@ MODELS: dict[str, type[BaseModel]] = {
     "rule-tests": RuleTestsDocument,
     "config": Config,
     "intake": IntakeMap,
+    "instruments": InstrumentsDocument,
+    "evidence": EvidenceDocument,
 }
