@@ -56,6 +56,10 @@ DERIVED: tuple[FactInfo, ...] = (
         "gap_priority",
         nullable=True,
     ),
+    # pooled evaluation evidence for the method and the goal's domain (engine/evidence.py)
+    FactInfo("method.evidence.reaction", False, "float", nullable=True),
+    FactInfo("method.evidence.gain", False, "float", nullable=True),
+    FactInfo("method.evidence.n", False, "int"),
     FactInfo("needs.gap_topics", True, "str"),
     FactInfo("needs.high_gap_topics", True, "str"),
 )

@@ -40,7 +40,7 @@ def entries(
     if goal_id is not None and goal_id not in cur.goals:
         hint = did_you_mean(goal_id, cur.goals)
         raise UsageError(f"unknown goal {goal_id!r}" + (f"; {hint}" if hint else ""))
-    prepared = Matcher(cur.rules.values(), list(cur.methods.values())).prepare(needs)
+    prepared = Matcher(cur.rules.values(), list(cur.methods.values()), cur.evidence).prepare(needs)
     plan: Plan | None = None
     failure: InfeasiblePlan | None = None
     try:

@@ -62,7 +62,32 @@ def _gap_priority(env: Env) -> str | None:
     return best
 
 
+def _evidence(name: str) -> Getter:
+    """Derived fact ``method.evidence.NAME``: for the method and the goal's domain."""
+    empty = 0 if name == "n" else None
+
+    def get(env: Env) -> Any:
+        method, goal = env.get("method"), env.get("goal")
+        index = env.get("_evidence")
+        if method is None or goal is None or not index:
+            return empty
+        facts = index.get((getattr(method, "id", None), getattr(goal, "domain", None)))
+        return empty if facts is None else getattr(facts, name)
+
+    return get
+
+
+# derived facts that read more than their root: the matcher must evaluate them per
+# goal and method, memoised on these goal paths
+DERIVED_READS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
+    f"method.evidence.{name}": (frozenset({"goal", "method"}), ("goal.domain",))
+    for name in ("reaction", "gain", "n")
+}
+
 _DERIVED: dict[str, Getter] = {
+    "method.evidence.reaction": _evidence("reaction"),
+    "method.evidence.gain": _evidence("gain"),
+    "method.evidence.n": _evidence("n"),
     "goal.gap_priority": _gap_priority,
     "needs.gap_topics": lambda env: sorted(env.get("_gaps", {})),
     "needs.high_gap_topics": lambda env: sorted(
@@ -146,6 +171,10 @@ def _leaf(leaf: Leaf) -> Compiled:
     left = getter(leaf.fact)
     roots = {leaf.fact.split(".", 1)[0]}
     goal_paths = [leaf.fact] if leaf.fact.startswith("goal.") else []
+    if leaf.fact in DERIVED_READS:
+        extra_roots, extra_paths = DERIVED_READS[leaf.fact]
+        roots |= extra_roots
+        goal_paths.extend(extra_paths)
     ranks = _order_of(leaf.fact)
     right: Getter
     if isinstance(operand, FactRef):
@@ -153,6 +182,10 @@ def _leaf(leaf: Leaf) -> Compiled:
         roots.add(operand.fact.split(".", 1)[0])
         if operand.fact.startswith("goal."):
             goal_paths.append(operand.fact)
+        if operand.fact in DERIVED_READS:
+            extra_roots, extra_paths = DERIVED_READS[operand.fact]
+            roots |= extra_roots
+            goal_paths.extend(extra_paths)
         ranks = ranks or _order_of(operand.fact)
     else:
         constant = _literal(leaf.fact, operand)

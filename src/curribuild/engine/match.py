@@ -28,6 +28,8 @@ from curribuild.engine.conditions import (
     conjuncts,
     getter,
 )
+from curribuild.engine.evidence import EvidenceFacts, evidence_index
+from curribuild.models.evidence import EvidenceDocument
 from curribuild.models.goals import Goal
 from curribuild.models.methods import Method
 from curribuild.models.needs import Needs
@@ -203,18 +205,28 @@ def _freeze(value: Any) -> Any:
 class Matcher:
     """Compiled match-scope rules over a method catalogue."""
 
-    def __init__(self, rules: Iterable[Rule], methods: Sequence[Method]) -> None:
+    def __init__(
+        self,
+        rules: Iterable[Rule],
+        methods: Sequence[Method],
+        evidence: Iterable[EvidenceDocument] = (),
+    ) -> None:
         self.rules = [compile_rule(r) for r in rules if r.scope == "match"]
         self.methods = list(methods)
+        self.evidence = list(evidence)
 
     def with_methods(self, methods: Sequence[Method]) -> Matcher:
         """The same compiled rules over another catalogue."""
-        other = Matcher([], methods)
+        other = Matcher([], methods, self.evidence)
         other.rules = self.rules
         return other
 
-    def prepare(self, needs: Needs) -> Prepared:
-        return Prepared(self, needs)
+    def prepare(
+        self, needs: Needs, evidence: dict[tuple[str, str], EvidenceFacts] | None = None
+    ) -> Prepared:
+        """The rules ready for ``needs``; ``evidence`` replaces the pooled records
+        (rule tests give the facts directly)."""
+        return Prepared(self, needs, evidence)
 
 
 _FIELD_BITS = 40
@@ -233,10 +245,19 @@ class Prepared:
     it holds for in a single addition.
     """
 
-    def __init__(self, matcher: Matcher, needs: Needs) -> None:
+    def __init__(
+        self,
+        matcher: Matcher,
+        needs: Needs,
+        evidence: dict[tuple[str, str], EvidenceFacts] | None = None,
+    ) -> None:
         self.methods = matcher.methods
         self.method_ids = [m.id for m in self.methods]
         self.env = base_env(needs)
+        if evidence is None and matcher.evidence:
+            evidence = evidence_index(matcher.evidence, needs)
+        if evidence:
+            self.env["_evidence"] = evidence
         env = dict(self.env)
         self.active: list[tuple[_CompiledRule, frozenset[int]]] = []
         for rule in matcher.rules:

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from curribuild.curriculum import Curriculum, Origin
+from curribuild.engine.evidence import EvidenceFacts
 from curribuild.engine.match import Matcher
 from curribuild.engine.programme import ProgrammeRules
 from curribuild.findings import Finding
@@ -90,6 +91,7 @@ def _run_case(
                 )
     method_ids = [
         *(given.methods or []),
+        *given.evidence,
         *case.expect.excluded,
         *case.expect.eligible,
         *([case.expect.method] if case.expect.method else []),
@@ -123,7 +125,17 @@ def _run_case(
     methods = (
         [cur.methods[m] for m in given.methods] if given.methods else list(cur.methods.values())
     )
-    decision = matcher.with_methods(methods).prepare(needs).decide(goal)
+    evidence: dict[tuple[str, str], EvidenceFacts] = {
+        (method_id, goal.domain): EvidenceFacts(
+            reaction=facts.reaction,
+            gain=facts.gain,
+            n=facts.n,
+            reaction_n=facts.n,
+            records=("rule-test",),
+        )
+        for method_id, facts in given.evidence.items()
+    }
+    decision = matcher.with_methods(methods).prepare(needs, evidence or None).decide(goal)
     fired_ids = set(decision.fired_rules)
     failures = _expect_fires(case, fired_ids)
     expect = case.expect

@@ -9,6 +9,18 @@ from pydantic import Field
 from curribuild.models.common import Model, Slug, Text
 
 
+class GivenEvidence(Model):
+    """Pooled evidence facts for one method (``method.evidence.*``), for the goal given."""
+
+    reaction: Annotated[
+        float | None, Field(ge=0.0, le=1.0, description="method.evidence.reaction (0-1).")
+    ] = None
+    gain: Annotated[
+        float | None, Field(ge=-1.0, le=1.0, description="method.evidence.gain (-1-1).")
+    ] = None
+    n: Annotated[int, Field(ge=0, le=100_000, description="method.evidence.n.")] = 0
+
+
 class Given(Model):
     """Partial facts; everything left out takes a neutral default."""
 
@@ -25,6 +37,10 @@ class Given(Model):
     ] = None
     programme: Annotated[
         dict[str, Any], Field(description="Programme facts, for `scope: programme` cases.")
+    ] = {}
+    evidence: Annotated[
+        dict[Slug, GivenEvidence],
+        Field(description="Recorded evidence per method id, e.g. {role-play: {gain: 0.3, n: 12}}."),
     ] = {}
 
 

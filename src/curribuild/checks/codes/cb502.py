@@ -57,9 +57,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     ]
     if not risky:
         return
-    prepared = Matcher(ctx.cur.rules.values(), list(ctx.cur.methods.values())).prepare(
-        Needs.model_validate({"kind": "needs", "id": "lint", "title": "lint"})
-    )
+    prepared = Matcher(
+        ctx.cur.rules.values(), list(ctx.cur.methods.values()), ctx.cur.evidence
+    ).prepare(Needs.model_validate({"kind": "needs", "id": "lint", "title": "lint"}))
     booster = has_session_rule(ctx, data.booster_session)
     for gid, origin in risky:
         decision = prepared.decide(ctx.cur.goals[gid])
