@@ -24,6 +24,7 @@ def check_curriculum(cur: Curriculum) -> list[Finding]:
     findings.extend(_prerequisites(cur))
     findings.extend(_cycles(cur))
     findings.extend(_rules(cur))
+    findings.extend(_instruments(cur))
     findings.extend(_disabled_rules(cur))
     return findings
 
@@ -129,32 +130,44 @@ def fact_path_problem(path: str, scope: str) -> str | None:
     return f"unknown fact {path!r}{hint}"
 
 
+def _conditions(
+    cur: Curriculum, what: str, condition: Condition | None, scope: str, origin: Origin
+) -> Iterator[Finding]:
+    """CB204 and CB208 on the leaves of a rule's or an instrument's condition."""
+    for leaf, loc in condition_leaves(condition):
+        problem = fact_path_problem(leaf.fact, scope)
+        if problem:
+            yield cur.locator.finding("CB204", f"{what}: {problem}", origin, (*loc, "fact"))
+        operand = leaf.operand
+        impossible = literal_problem(leaf)
+        op_key = "in" if leaf.op == "in" else leaf.op
+        if impossible and not problem:
+            yield cur.locator.finding("CB208", f"{what}: {impossible}", origin, (*loc, op_key))
+        if isinstance(operand, FactRef):
+            problem = fact_path_problem(operand.fact, scope)
+            if problem:
+                yield cur.locator.finding(
+                    "CB204", f"{what}: {problem}", origin, (*loc, op_key, "fact")
+                )
+
+
+def _instruments(cur: Curriculum) -> Iterator[Finding]:
+    for instrument in cur.instruments.values():
+        origin = cur.origin("instrument", instrument.id)
+        if not _own(cur, origin):
+            continue
+        assert origin is not None
+        what = f"instrument {instrument.id!r}"
+        yield from _conditions(cur, what, instrument.when, "match", origin)
+
+
 def _rules(cur: Curriculum) -> Iterator[Finding]:
     for rule in cur.rules.values():
         origin = cur.origin("rule", rule.id)
         if not _own(cur, origin):
             continue
         assert origin is not None
-        for leaf, loc in condition_leaves(rule.when):
-            problem = fact_path_problem(leaf.fact, rule.scope)
-            if problem:
-                yield cur.locator.finding(
-                    "CB204", f"rule {rule.id!r}: {problem}", origin, (*loc, "fact")
-                )
-            operand = leaf.operand
-            impossible = literal_problem(leaf)
-            if impossible and not problem:
-                op_key = "in" if leaf.op == "in" else leaf.op
-                yield cur.locator.finding(
-                    "CB208", f"rule {rule.id!r}: {impossible}", origin, (*loc, op_key)
-                )
-            if isinstance(operand, FactRef):
-                op_key = "in" if leaf.op == "in" else leaf.op
-                problem = fact_path_problem(operand.fact, rule.scope)
-                if problem:
-                    yield cur.locator.finding(
-                        "CB204", f"rule {rule.id!r}: {problem}", origin, (*loc, op_key, "fact")
-                    )
+        yield from _conditions(cur, f"rule {rule.id!r}", rule.when, rule.scope, origin)
         for index, method_id in enumerate(rule.then.require or []):
             if method_id not in cur.methods:
                 yield _unknown_method(cur, rule.id, method_id, origin, ("then", "require", index))

@@ -23,6 +23,7 @@ from curribuild.models.rules import AddSession, Rule
 from curribuild.planner import model as pm
 from curribuild.planner import reasons
 from curribuild.planner.infeasible import infeasible_error
+from curribuild.planner.instruments import InstrumentChooser
 from curribuild.planner.layout import Slot, lay_out
 from curribuild.planner.order import order_goals
 from curribuild.planner.problem import (
@@ -164,7 +165,9 @@ class Planner:
         self.dropped: list[pm.DroppedGoal] = []
         extra_topics, extra_goals = _avoid_topics(self.avoid), _avoid_goals(self.avoid)
         selected = order_goals(select_goals(cur.goals, needs, extra_topics, extra_goals))
-        prepared = Matcher(cur.rules.values(), list(cur.methods.values())).prepare(needs)
+        prepared = Matcher(cur.rules.values(), list(cur.methods.values()), cur.evidence).prepare(
+            needs
+        )
         catalogue = {m.id: (i, m) for i, m in enumerate(cur.methods.values())}
         c = needs.constraints
         specs: list[GoalSpec] = []
@@ -681,7 +684,8 @@ def assemble(
         )
         for i in ordered
     ]
-    follow_up = _follow_ups(_session_rules(fired, "follow-up"), matched, cur, needs, dates)
+    chooser = InstrumentChooser(cur.instruments.values(), needs)
+    follow_up = _follow_ups(_session_rules(fired, "follow-up"), matched, cur, needs, dates, chooser)
     if not follow_up:
         findings.append(
             _finding(
@@ -690,7 +694,7 @@ def assemble(
                 "add_session: {session: follow-up, ...}",
             )
         )
-    evaluation = _evaluation(matched, cur, follow_up, findings)
+    evaluation = _evaluation(matched, cur, follow_up, findings, chooser)
     teaching = sum(s.minutes for day in days for s in day.sessions if s.kind == "teaching")
     pre_work = _pre_work(planner, problem, solution, ordered)
     from curribuild.planner.solve import solver_version
@@ -725,6 +729,7 @@ def assemble(
         goals=pm.Goals(scheduled=scheduled, dropped=dropped),
         coverage=_coverage(matched, cur, needs),
         evaluation=evaluation,
+        instruments=_instruments(cur, evaluation, follow_up),
         findings=sorted(findings, key=lambda f: (f.code, f.message)),
         solver=pm.SolverInfo(
             name="OR-Tools CP-SAT",
@@ -896,6 +901,7 @@ def _follow_ups(
     cur: Curriculum,
     needs: Needs,
     dates: list[dt.date | None],
+    chooser: InstrumentChooser,
 ) -> list[pm.FollowUp]:
     last = dates[-1] if dates else None
     series = needs.constraints.intervision_series
@@ -904,6 +910,14 @@ def _follow_ups(
         method = cur.methods.get(spec.method) if spec.method else None
         first = spec.weeks_after or 0
         meetings = [(first, spec.title)]
+        level = spec.evaluation or "behaviour"
+        forms = [i.id for i in chooser.for_follow_up(method, level)]
+        named = cur.instruments.get(spec.instrument or "")
+        if named is not None and named.id not in forms:
+            forms.insert(0, named.id)
+        words = named.name if named is not None else spec.instrument
+        if words is None and forms:
+            words = " and ".join(cur.instruments[i].name for i in forms)
         if spec.series:  # the rule fires only when the needs ask for a series
             count = series.sessions if series else 0
             every = series.every_weeks if series else 0
@@ -922,8 +936,9 @@ def _follow_ups(
                     requires=list(method.requires) if method else None,
                     prepare=spec.prepare,
                     goals=[g.id for g, _, _ in matched],
-                    evaluation=spec.evaluation or "behaviour",
-                    instrument=spec.instrument or f"not named: add `instrument:` to rule {rule_id}",
+                    evaluation=level,
+                    instrument=words or f"not named: add `instrument:` to rule {rule_id}",
+                    instruments=forms,
                     rule=rule_id,
                 )
             )
@@ -935,6 +950,7 @@ def _evaluation(
     cur: Curriculum,
     follow_up: list[pm.FollowUp],
     findings: list[pm.PlanFinding],
+    chooser: InstrumentChooser,
 ) -> list[pm.EvaluationItem]:
     defaults = cur.config.planning.evaluation_defaults
     out = []
@@ -957,9 +973,19 @@ def _evaluation(
             if spec.pre_work_by(method)
             else "end of session"
         )
+        chosen = chooser.for_goal(goal, cur.methods.get(method), ev.level)
+        reaction = chooser.for_goal(goal, cur.methods.get(method), "reaction")
         out.append(
             pm.EvaluationItem(
-                goal=goal.id, title=goal.title, level=ev.level, instrument=ev.instrument, when=when
+                goal=goal.id,
+                title=goal.title,
+                level=ev.level,
+                instrument=chosen.name if chosen else ev.instrument,
+                instrument_id=chosen.id if chosen else None,
+                method=method,
+                reaction_id=reaction.id if reaction else None,
+                task=ev.instrument if chosen else None,
+                when=when,
             )
         )
     seen: set[str] = set()
@@ -973,8 +999,35 @@ def _evaluation(
                 title=f.title,
                 level=f.evaluation,
                 instrument=f.instrument,
+                instrument_id=f.instruments[0] if f.instruments else None,
+                method=f.method,
                 when=f"{f.weeks_after} weeks after the last day",
             )
+        )
+    return out
+
+
+def _instruments(
+    cur: Curriculum, evaluation: list[pm.EvaluationItem], follow_up: list[pm.FollowUp]
+) -> dict[str, pm.PlanInstrument]:
+    """The catalogue instruments the plan names, copied in so that its forms can be
+    written and read back from the plan alone."""
+    used = {i for e in evaluation for i in (e.instrument_id, e.reaction_id) if i}
+    used |= {i for f in follow_up for i in f.instruments}
+    out = {}
+    for instrument_id in sorted(used):
+        instrument = cur.instruments[instrument_id]
+        scale = instrument.scale
+        out[instrument_id] = pm.PlanInstrument(
+            name=instrument.name,
+            level=instrument.level,
+            form=instrument.form,
+            rated_by=instrument.rated_by,
+            items=list(instrument.items),
+            scale=pm.InstrumentScale(min=scale.min, max=scale.max, low=scale.low, high=scale.high)
+            if scale
+            else None,
+            description=instrument.description,
         )
     return out
 

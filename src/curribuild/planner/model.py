@@ -60,6 +60,8 @@ class FollowUp(PlanModel):
     evaluation: str
     goals: list[str]
     instrument: str
+    # the catalogue instruments (kind: instruments) whose forms it uses, by id
+    instruments: list[str] = []
     method: str | None
     method_name: str | None = None
     minutes: int
@@ -141,11 +143,42 @@ class Coverage(PlanModel):
 
 
 class EvaluationItem(PlanModel):
+    """How one goal (or one follow-up, ``goal: follow-up:<rule>``) is evaluated.
+
+    ``instrument`` names the form: the catalogue instrument's name when the curriculum
+    has one for the level (``instrument_id``), else the goal's own words. ``task`` is
+    the goal's own words on what is assessed, when a catalogue form records it.
+    """
+
     goal: str
     instrument: str
+    instrument_id: str | None = None
     level: str
+    method: str | None = None  # the method that teaches the goal
+    reaction_id: str | None = None  # the catalogue's reaction form for its session
+    task: str | None = None
     title: str
     when: str
+
+
+class InstrumentScale(PlanModel):
+    high: str
+    low: str
+    max: int
+    min: int
+
+
+class PlanInstrument(PlanModel):
+    """A catalogue instrument the plan uses, as ``render --format evaluation`` writes it
+    and ``evaluate`` reads it back (items keep their {statement} and {title} holes)."""
+
+    description: str | None = None
+    form: Literal["reaction", "pre-post", "follow-up", "log"]
+    items: list[str]
+    level: str
+    name: str
+    rated_by: str
+    scale: InstrumentScale | None = None
 
 
 class PlanFinding(PlanModel):
@@ -216,6 +249,8 @@ class Plan(PlanModel):
     findings: list[PlanFinding]
     follow_up: list[FollowUp]
     goals: Goals
+    # the catalogue instruments the evaluation uses, by id
+    instruments: dict[str, PlanInstrument] = {}
     needs: NeedsSummary
     pre_work: list[PreWork] = []
     schema_version: Literal[2] = 2
