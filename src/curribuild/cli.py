@@ -240,6 +240,7 @@ class RenderFormat(StrEnum):
     html = "html"
     ics = "ics"
     json = "json"
+    evaluation = "evaluation"
 
 
 class RenderAudience(StrEnum):
@@ -281,7 +282,9 @@ def render(
         ),
     ] = None,
 ) -> None:
-    """Render a plan as Markdown, standalone HTML, an iCalendar file or JSON.
+    """Render a plan as Markdown, standalone HTML, an iCalendar file or JSON, or its
+    evaluation forms (--format evaluation: printable HTML and a CSV template per
+    instrument, into the folder -o, default build/evaluation).
 
     Templates run in Jinja2's sandbox. A ./templates/programme.FORMAT.j2 overrides the
     bundled template. Every string and list a template builds is capped at 20,000,000
@@ -350,6 +353,84 @@ def intake(
         from curribuild.commands import intake as command
 
         return command.main(responses, map_path, output, ident, title, participants, write_map)
+
+    _guard(action)
+
+
+class ReportFormat(StrEnum):
+    md = "md"
+    html = "html"
+
+
+@app.command()
+def evaluate(
+    plan_path: Annotated[
+        Path, typer.Argument(metavar="PLAN", help="The plan the forms were made for (plan.json).")
+    ],
+    results: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="RESULTS...",
+            help="Filled-in results sheets (CSV or xlsx, the column ids of "
+            "`curribuild render --format evaluation`); several are read as one.",
+        ),
+    ],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output", "-o", help="Where to write the report: report.html or report.md (- stdout)."
+        ),
+    ] = "-",
+    fmt: Annotated[
+        ReportFormat | None,
+        typer.Option("--format", help="md or html (default: from -o's extension, else md)."),
+    ] = None,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record",
+            help="Also append the anonymised aggregates to the curriculum's evidence/ folder.",
+        ),
+    ] = False,
+    curriculum: Annotated[
+        Path,
+        typer.Option("--curriculum", help="The curriculum repository to --record into."),
+    ] = Path(),
+    min_group: Annotated[
+        int,
+        typer.Option(
+            "--min-group",
+            min=2,
+            max=10_000,
+            help="Record no aggregate of fewer respondents than this (anonymity).",
+        ),
+    ] = 5,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="The follow-up's date, YYYY-MM-DD (default: today)."),
+    ] = None,
+) -> None:
+    """Report on the filled-in evaluation forms of a plan: reaction, learning (pre to
+    post) and behaviour at the follow-up, per goal, method and learning type, with
+    flags; --record keeps the aggregates as evidence that later plans' rules read.
+
+    Exit status: 0 reported, 1 unreadable or invalid results (located errors) or a
+    group too small to record, 2 usage error.
+    """
+
+    def action() -> int:
+        from curribuild.commands import evaluate as command
+
+        return command.run(
+            plan_path,
+            results,
+            output,
+            fmt.value if fmt is not None else None,
+            record,
+            curriculum,
+            min_group,
+            date,
+        )
 
     _guard(action)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from curribuild.curriculum import Curriculum
+from curribuild.engine.evidence import EvidenceFacts
 from curribuild.engine.match import Decision, Matcher
 from curribuild.errors import InfeasiblePlan, UsageError
 from curribuild.inputs import load_for_needs
@@ -29,6 +30,39 @@ class Entry:
     why: str  # why in the plan / why not
     method_reason: str
     tie: bool
+    evidence: list[str] = field(default_factory=list)  # the evidence behind fired rules
+
+
+def _evidence_rules(cur: Curriculum) -> set[str]:
+    """The rules whose conditions read recorded evidence (``method.evidence.*``)."""
+    return {rid for rid, rule in cur.rules.items() if "method.evidence." in rule.model_dump_json()}
+
+
+def _evidence_lines(
+    decision: Decision,
+    domain: str,
+    rules: set[str],
+    index: dict[tuple[str, str], EvidenceFacts],
+) -> list[str]:
+    """Per candidate an evidence rule fired for, the pooled evidence it read."""
+    out = []
+    for cand in decision.candidates:
+        fired = sorted({f.rule for f in cand.fired if f.rule in rules})
+        facts = index.get((cand.method, domain))
+        if not fired or facts is None:
+            continue
+        gain = "no gain recorded" if facts.gain is None else f"gain {facts.gain:.0%} of the scale"
+        reaction = (
+            ""
+            if facts.reaction is None
+            else f", reaction {facts.reaction:.0%} (n={facts.reaction_n})"
+        )
+        out.append(
+            f"{cand.method} for {domain} goals: {gain} (n={facts.n}){reaction}, from "
+            f"{', '.join(facts.records)} (similar groups: same experience, a shared "
+            f"profession); read by {', '.join(fired)}"
+        )
+    return out
 
 
 def entries(
@@ -57,6 +91,8 @@ def entries(
         from curribuild.planner.select import select_goals
 
         ids = [s.goal.id for s in select_goals(cur.goals, needs) if s.requested]
+    index = prepared.env.get("_evidence", {})
+    rules = _evidence_rules(cur) if index else set()
     out = []
     for gid in ids:
         decision = prepared.decide(cur.goals[gid])
@@ -73,6 +109,8 @@ def entries(
                     decision, None, "not-requested", "the request does not call for it", "", False
                 )
             )
+        if rules:
+            out[-1].evidence = _evidence_lines(decision, cur.goals[gid].domain, rules, index)
     return cur, out, failure
 
 
@@ -85,6 +123,7 @@ def as_data(found: list[Entry]) -> list[dict[str, Any]]:
             "method": e.chosen,
             "method_reason": e.method_reason,
             "tie": e.tie,
+            "evidence": e.evidence,
             "winner": e.decision.winner,
             "reason": e.decision.reason,
             "required": e.decision.required,
@@ -166,5 +205,7 @@ def run(
         }
         for rule_id, source in sorted(sources.items()):
             console.print(Text(f"  {rule_id}: {neutral(source)}", style="dim"))
+        for line in entry.evidence:
+            console.print(Text(f"Evidence: {neutral(line)}.", style="cyan"))
         console.print()
     return 1 if failure else 0

@@ -2,69 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import sys
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from curribuild.atomic import write_output
 from curribuild.errors import UsageError, UserError
 from curribuild.findings import Finding
+from curribuild.planfile import DEFAULT_PLAN, load_plan, special_kind
 from curribuild.planner.model import Plan
 
-DEFAULT_PLAN = Path("build") / "plan.json"
 EXTENSIONS = {"md": "md", "html": "html", "ics": "ics", "json": "json"}
-MAX_PLAN_BYTES = 200_000_000
-
-
-def load_plan(path: Path) -> Plan:
-    if not path.exists():
-        raise UserError(f"no plan at {path}: run `curribuild plan NEEDS` first (or pass --plan)")
-    if path.is_dir():
-        raise UsageError(f"--plan {path} is a folder; give a plan JSON file")
-    kind = _special_kind(path)
-    if kind:
-        # opening a pipe blocks until a writer comes; a device never ends
-        message = f"is {kind}, not a regular file"
-        raise UserError(
-            f"{path}: {message}; give a plan JSON file",
-            [Finding("CB014", message, path.as_posix(), 1, 1, fix="give a plan JSON file")],
-        )
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_PLAN_BYTES + 1)
-    except OSError as exc:
-        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(raw) > MAX_PLAN_BYTES:
-        raise UserError(f"{path} is larger than {MAX_PLAN_BYTES:,} bytes; is it a plan?")
-    try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        line = getattr(exc, "lineno", 0)
-        col = getattr(exc, "colno", 0)
-        raise UserError(
-            f"{path} is not valid JSON; run `curribuild plan` again",
-            [Finding("CB014", f"invalid JSON: {exc}", path.as_posix(), line, col)],
-        ) from None
-    try:
-        return Plan.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[:5]
-        findings = [
-            Finding(
-                "CB014",
-                f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}",
-                path.as_posix(),
-            )
-            for err in first
-        ]
-        raise UserError(
-            f"{path} is not a curribuild plan (schema_version 1); run `curribuild plan` again",
-            findings,
-        ) from None
+DEFAULT_FORMS = Path("build") / "evaluation"
 
 
 def template_seconds(option: float | None) -> float:
@@ -93,23 +43,6 @@ def check_audience(fmt: str, audience: str | None) -> str:
             f"--audience applies to --format md and html only; --format {fmt} holds the whole plan"
         )
     return audience
-
-
-_SPECIAL_KINDS = (
-    (stat.S_ISFIFO, "a named pipe"),
-    (stat.S_ISCHR, "a device"),
-    (stat.S_ISBLK, "a device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def _special_kind(path: Path) -> str:
-    """What ``path`` is when it is a pipe, device or socket (links followed), else ``""``."""
-    try:
-        mode = path.stat().st_mode
-    except (OSError, ValueError):
-        return ""
-    return next((kind for test, kind in _SPECIAL_KINDS if test(mode)), "")
 
 
 def _template_refused(path: Path, message: str, fix: str) -> UserError:
@@ -141,7 +74,7 @@ def template_file(path: Path, *, given: bool = False) -> Path:
         ) from None
     if stat.S_ISDIR(mode):
         raise UsageError(f"--template {path}: is a folder; give a template file")
-    kind = _special_kind(path)
+    kind = special_kind(path)
     if kind:
         raise _template_refused(path, f"is {kind}, not a regular file", "give a template file")
     if not path.is_symlink():
@@ -200,10 +133,43 @@ def run(
     audience: str | None = None,
 ) -> int:
     check_audience(fmt, audience)
+    if fmt == "evaluation":
+        if template is not None:
+            raise UsageError("--template does not apply to --format evaluation")
+        plan = load_plan(plan_path or DEFAULT_PLAN)
+        return write_forms(plan, output, template_seconds)
     plan = load_plan(plan_path or DEFAULT_PLAN)
     text = render_text(plan, fmt, template, template_seconds, audience)
     target = output or (Path("build") / f"programme.{EXTENSIONS[fmt]}").as_posix()
     where = write_output(target, text)
     if where != "<stdout>":
         sys.stderr.write(f"Wrote {where}\n")
+    return 0
+
+
+def write_forms(plan: Plan, output: str | None, seconds: float | None) -> int:
+    """``--format evaluation``: each form as printable HTML and as a CSV template, in
+    the folder ``output`` (default build/evaluation)."""
+    from curribuild import __version__
+    from curribuild.evaluation.forms import csv_template, form_view, forms
+    from curribuild.render.sandbox import render
+
+    if output == "-":
+        raise UsageError("--format evaluation writes several files: give -o a folder")
+    folder = Path(output) if output else DEFAULT_FORMS
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"-o {folder} is a file; --format evaluation writes into a folder")
+    chosen = forms(plan)
+    if not chosen:
+        raise UserError(
+            "the plan names no catalogue instruments, so there are no forms to write; "
+            "add a `kind: instruments` document to the curriculum and plan again"
+        )
+    limit = template_seconds(seconds)
+    for form in chosen:
+        view = {"form": form_view(plan, form), "generator": f"curribuild {__version__}"}
+        html = render("evaluation-form.html.j2", view, autoescape=True, max_seconds=limit)
+        write_output(folder / f"{form.instrument_id}.html", html)
+        write_output(folder / f"{form.instrument_id}.csv", csv_template(form))
+        sys.stderr.write(f"Wrote {folder.as_posix()}/{form.instrument_id}.{{html,csv}}\n")
     return 0

@@ -4,7 +4,8 @@ Rules read ``method.evidence.reaction``, ``method.evidence.gain`` and
 ``method.evidence.n`` for the method and the goal's learning domain, over the records
 of groups similar to the one being planned for: the same prior experience and at
 least one profession in common. Scores are means weighted by their respondents;
-``n`` counts the respondents behind the gain (0 when nothing is recorded).
+``n`` counts the respondents behind the gain (0 when nothing is recorded): per
+record the most who answered for one goal, since the same people answer for all.
 """
 
 from __future__ import annotations
@@ -44,25 +45,40 @@ def _mean(pairs: list[tuple[float, int]]) -> float | None:
     return round(sum(v * n for v, n in pairs) / total, 3)
 
 
+def _per_record(pairs: list[tuple[float, int]]) -> tuple[float, int]:
+    """One record's score for a method: its goals' mean weighted by their n, over the
+    people behind it (the most who answered for one goal: the same people answer
+    for every goal of a programme, so their n are not added up)."""
+    total = sum(n for _, n in pairs)
+    return sum(v * n for v, n in pairs) / total, max(n for _, n in pairs)
+
+
 def evidence_index(
     records: Iterable[EvidenceDocument], needs: Needs
 ) -> dict[tuple[str, str], EvidenceFacts]:
-    """Per (method, goal domain), the evidence of similar groups, pooled."""
+    """Per (method, goal domain), the evidence of similar groups, pooled: per record
+    over its goals, then over the records, weighted by their respondents."""
     reactions: dict[tuple[str, str], list[tuple[float, int]]] = {}
     gains: dict[tuple[str, str], list[tuple[float, int]]] = {}
     ids: dict[tuple[str, str], list[str]] = {}
     for record in sorted(records, key=lambda r: r.id):
         if not similar(record.audience, needs):
             continue
+        record_reactions: dict[tuple[str, str], list[tuple[float, int]]] = {}
+        record_gains: dict[tuple[str, str], list[tuple[float, int]]] = {}
         for result in record.results:
-            key = (result.method, result.domain)
+            key: tuple[str, str] = (result.method, result.domain)
             if result.reaction is not None and result.reaction_n:
-                reactions.setdefault(key, []).append((result.reaction, result.reaction_n))
+                record_reactions.setdefault(key, []).append((result.reaction, result.reaction_n))
             if result.gain is not None and result.gain_n:
-                gains.setdefault(key, []).append((result.gain, result.gain_n))
+                record_gains.setdefault(key, []).append((result.gain, result.gain_n))
             seen = ids.setdefault(key, [])
             if record.id not in seen:
                 seen.append(record.id)
+        for key, pairs in record_reactions.items():
+            reactions.setdefault(key, []).append(_per_record(pairs))
+        for key, pairs in record_gains.items():
+            gains.setdefault(key, []).append(_per_record(pairs))
     return {
         key: EvidenceFacts(
             reaction=_mean(reactions.get(key, [])),

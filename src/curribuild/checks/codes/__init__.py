@@ -64,6 +64,9 @@ from curribuild.checks.codes import (
     cb802,
     cb803,
     cb804,
+    cb805,
+    cb806,
+    cb807,
 )
 from curribuild.findings import Severity
 
@@ -122,6 +125,9 @@ _MODULES: tuple[ModuleType, ...] = (
     cb802,
     cb803,
     cb804,
+    cb805,
+    cb806,
+    cb807,
 )
 
 
