@@ -26,7 +26,18 @@ SCAFFOLD = [
     "rules/local.yaml",
     *(
         f"schemas/{kind}.schema.json"
-        for kind in ("config", "goals", "intake", "methods", "needs", "plan", "rule-tests", "rules")
+        for kind in (
+            "config",
+            "evidence",
+            "goals",
+            "instruments",
+            "intake",
+            "methods",
+            "needs",
+            "plan",
+            "rule-tests",
+            "rules",
+        )
     ),
 ]
 

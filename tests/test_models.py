@@ -40,6 +40,8 @@ VALID_FILES = {
     "rule-tests": "rule-tests.yaml",
     "config": "curriculum.yaml",
     "intake": "intake.yaml",
+    "instruments": "instruments.yaml",
+    "evidence": "evidence.yaml",
 }
 
 

@@ -37,7 +37,7 @@ def chart(rows: list[tuple[str, Score]]) -> dict[str, Any]:
         left, right = sorted((zero, x(share)))
         bars.append(
             {
-                "label": label if len(label) <= 38 else label[:37] + "…",
+                "label": label if len(label) <= 34 else label[:33] + "…",
                 "y": index * ROW + 4,
                 "x": left,
                 "width": round(max(right - left, 1.0), 1),
