@@ -953,6 +953,7 @@ def test_follow_up_is_dated_weeks_after_the_last_day() -> None:
         "instrument": "not named: add `instrument:` to rule follow-up-after-six-weeks",
         "prepare": None,  # the rule says nothing about what participants prepare
         "rule": "follow-up-after-six-weeks",
+        "instruments": [],  # a curriculum without an instruments catalogue names no forms
     }
     assert cb(plan, "CB306") == []
     assert plan.evaluation[-1].model_dump() == {
@@ -960,6 +961,10 @@ def test_follow_up_is_dated_weeks_after_the_last_day() -> None:
         "title": "Follow-up: practice review",
         "level": "behaviour",
         "instrument": "not named: add `instrument:` to rule follow-up-after-six-weeks",
+        "instrument_id": None,  # no catalogue instrument in this curriculum
+        "method": "lecture",
+        "reaction_id": None,
+        "task": None,
         "when": "6 weeks after the last day",
     }
 

@@ -31,7 +31,17 @@ PAYLOAD = (
 )
 # Fields the renderers compute with (clock times, dates) and enumerations the plan
 # schema checks (session kind, solver status).
-STRUCTURAL = {"kind", "start", "end", "date", "start_date", "day_start", "day_end", "status"}
+STRUCTURAL = {
+    "kind",
+    "start",
+    "end",
+    "date",
+    "start_date",
+    "day_start",
+    "day_end",
+    "status",
+    "form",  # an instrument's form: reaction, pre-post, follow-up or log
+}
 
 
 def inject(value: Any, key: str = "") -> Any:
