@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from curribuild.checks.codes import CODES
+from curribuild.checks.registry import CODES
 from curribuild.checks.runner import CheckResult
 from curribuild.findings import Finding
 from curribuild.reporters.sarif import FINGERPRINT, help_markdown, help_text, sarif

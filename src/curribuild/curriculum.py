@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from curribuild.checks.codes import cb203, cb207
 from curribuild.discovery import real, walk_yaml
 from curribuild.errors import UserError
 from curribuild.findings import Finding, Position, Severity
@@ -277,7 +278,7 @@ def assemble(
     for extra in configs[1:]:
         findings.append(
             locator.finding(
-                "CB203",
+                cb203.CODE,
                 f"second config document in curriculum {name!r} (first: {configs[0].path})",
                 Origin(extra.path, extra.file, ()),
                 fix="keep one config document per curriculum",
@@ -315,7 +316,7 @@ def assemble(
                 first_pos = locator.position(first, ("id",))
                 findings.append(
                     locator.finding(
-                        "CB203",
+                        cb203.CODE,
                         f"duplicate {kind} id {item_id!r} (first defined at "
                         f"{first.path}:{first_pos.line}:{first_pos.col})",
                         origin,
@@ -542,12 +543,12 @@ def build_curriculum(
                 )
             else:
                 message = f"extends {_shown(ref)}: {exc.message}"
-            findings.append(locator.finding("CB207", message, origin, fix=exc.fix))
+            findings.append(locator.finding(cb207.CODE, message, origin, fix=exc.fix))
         if target is not None and (target in state.stack or target == root):
             chain = " -> ".join(p.name for p in [*state.stack, root, target])
             findings.append(
                 locator.finding(
-                    "CB207",
+                    cb207.CODE,
                     f"curricula extend each other in a loop: {chain}",
                     origin,
                     fix="remove one `extends:`",
@@ -560,7 +561,7 @@ def build_curriculum(
             if any(f.severity is Severity.ERROR for f in base_findings):
                 findings.append(
                     locator.finding(
-                        "CB207",
+                        cb207.CODE,
                         f"extended curriculum {ref!r} has errors; run `curribuild check {target}`",
                         origin,
                     )
@@ -607,9 +608,9 @@ def load_named(
         if relative_to is not None and ref is not None and relative_to.is_file():
             # placed in the naming file, whichever command asked
             at = Origin(display_path(relative_to), relative_to, ())
-            finding = Locator().finding("CB207", message, at, ("curriculum",), fix=fix)
+            finding = Locator().finding(cb207.CODE, message, at, ("curriculum",), fix=fix)
         else:
-            finding = Finding("CB207", message, fix=fix)
+            finding = Finding(cb207.CODE, message, fix=fix)
         raise UserError(message, [finding])
     return load_curriculum(target, limits)
 

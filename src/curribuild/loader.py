@@ -28,6 +28,20 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
+from curribuild.checks.codes import (
+    cb001,
+    cb002,
+    cb003,
+    cb004,
+    cb005,
+    cb006,
+    cb007,
+    cb008,
+    cb009,
+    cb010,
+    cb012,
+    cb013,
+)
 from curribuild.findings import Position
 
 try:  # the C parser is the happy path; the pure-Python one keeps us working without libyaml
@@ -134,7 +148,7 @@ def decode(raw: bytes) -> str:
     """Bytes to text, or a located CB005 error: UTF-8 only, BOM allowed."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise LoadError(
-            "CB005",
+            cb005.CODE,
             "file is UTF-16 or UTF-32 encoded; curribuild reads UTF-8 only",
             Position(1, 1),
             "re-save the file as UTF-8",
@@ -147,7 +161,7 @@ def decode(raw: bytes) -> str:
         head = raw[: exc.start].decode("utf-8", errors="replace")
         pos = position_at(head, len(head))
         raise LoadError(
-            "CB005",
+            cb005.CODE,
             f"invalid UTF-8 byte 0x{raw[exc.start]:02x}",
             pos,
             "re-save the file as UTF-8",
@@ -171,7 +185,7 @@ def check_characters(text: str) -> None:
         what = "NUL byte" if char == "\x00" else f"control character U+{ord(char):04X}"
         hint = " (the file may be UTF-16 without a BOM)" if char == "\x00" else ""
         raise LoadError(
-            "CB005",
+            cb005.CODE,
             f"{what} is not allowed in YAML{hint}",
             position_at(text, bad.start()),
             "remove the character or re-save the file as UTF-8 text",
@@ -183,17 +197,17 @@ def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     try:
         if not stat.S_ISREG(path.stat().st_mode):
             raise LoadError(
-                "CB013",
+                cb013.CODE,
                 "not a regular file (a pipe, socket or device cannot be checked)",
                 fix="remove it or exclude it",
             )
         with path.open("rb") as handle:
             raw = handle.read(limits.max_bytes + 1)
     except OSError as exc:
-        raise LoadError("CB013", f"cannot read file: {exc.strerror or exc}") from None
+        raise LoadError(cb013.CODE, f"cannot read file: {exc.strerror or exc}") from None
     if len(raw) > limits.max_bytes:
         raise LoadError(
-            "CB006",
+            cb006.CODE,
             f"file is larger than the limit of {limits.max_bytes:,} bytes",
             Position(1, 1),
             "split the document into several files",
@@ -226,7 +240,9 @@ def parse(
     validated and every problem reported in one run.
     """
     if len(text) > limits.max_bytes:
-        raise LoadError("CB006", f"document is larger than the limit of {limits.max_bytes:,} bytes")
+        raise LoadError(
+            cb006.CODE, f"document is larger than the limit of {limits.max_bytes:,} bytes"
+        )
     if not characters_checked:
         check_characters(text)
     try:
@@ -317,7 +333,7 @@ class _Builder:
                 # the builder sees the level that crosses curribuild's own limit
                 max_depth = self.limits.max_depth
                 raise LoadError(
-                    "CB007",
+                    cb007.CODE,
                     f"nesting is deeper than the limit of {max_depth} levels",
                     _flow_depth_position(self.text, max_depth - 1) or pos,  # the root is a level
                     "flatten the document",
@@ -327,12 +343,12 @@ class _Builder:
                 fix = "indent with spaces, not tabs"
             else:
                 fix = "fix the YAML syntax at this position"
-            raise LoadError("CB001", f"YAML syntax error: {problem}", pos, fix) from None
+            raise LoadError(cb001.CODE, f"YAML syntax error: {problem}", pos, fix) from None
         except yaml.YAMLError as exc:  # reader errors carry a character index
             index = getattr(exc, "position", 0)
             reason = getattr(exc, "reason", str(exc))
             raise LoadError(
-                "CB005",
+                cb005.CODE,
                 f"unreadable character: {reason}",
                 position_at(self.text, index),
             ) from None
@@ -347,7 +363,7 @@ class _Builder:
         event = get()
         if isinstance(event, ev.StreamEndEvent):
             raise LoadError(
-                "CB009",
+                cb009.CODE,
                 "file holds no YAML document",
                 Position(1, 1),
                 "add a document with a top-level `kind:`",
@@ -361,14 +377,14 @@ class _Builder:
                 and (root_event.implicit[0])
             ):
                 raise LoadError(
-                    "CB009",
+                    cb009.CODE,
                     "document is empty",
                     _mark(root_event),
                     "add a mapping with a top-level `kind:`",
                 )
             what = "a list" if isinstance(root_event, ev.SequenceStartEvent) else "a scalar"
             raise LoadError(
-                "CB010",
+                cb010.CODE,
                 f"top level of the document is {what}, not a mapping",
                 _mark(root_event),
                 "start the document with `kind: ...` and its fields",
@@ -378,7 +394,7 @@ class _Builder:
         event = get()
         if isinstance(event, ev.DocumentStartEvent):
             raise LoadError(
-                "CB008",
+                cb008.CODE,
                 "file holds more than one YAML document",
                 _mark(event),
                 "put each document in its own file",
@@ -389,7 +405,7 @@ class _Builder:
     def _check_node(self, event: Any) -> None:
         if event.anchor is not None:
             raise LoadError(
-                "CB003",
+                cb003.CODE,
                 f"anchor &{event.anchor} is not supported",
                 _mark(event),
                 "write the value out in full; anchors and aliases are not allowed",
@@ -405,7 +421,7 @@ class _Builder:
         tag = str(event.tag)
         shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
         return LoadError(
-            "CB004",
+            cb004.CODE,
             f"tag {shown} is not supported",
             _mark(event),
             "remove the tag; curribuild documents use plain YAML values only",
@@ -426,7 +442,7 @@ class _Builder:
                 return float(resolved)
             if type(resolved) is not expected:
                 raise LoadError(
-                    "CB004",
+                    cb004.CODE,
                     f"value {value!r} does not fit its tag !!{kind}",
                     _mark(event),
                     "remove the tag",
@@ -448,7 +464,7 @@ class _Builder:
             if _INT.match(value):
                 if len(value) > _MAX_NUMBER_DIGITS:
                     raise LoadError(
-                        "CB012",
+                        cb012.CODE,
                         f"number with {len(value)} digits is too large",
                         _mark(event),
                         "use a smaller number, or quote it if it is text",
@@ -459,7 +475,7 @@ class _Builder:
             if _FLOAT.match(value):
                 if len(value) > _MAX_NUMBER_DIGITS:
                     raise LoadError(
-                        "CB012",
+                        cb012.CODE,
                         f"number with {len(value)} characters is too large",
                         _mark(event),
                         "use a smaller number, or quote it if it is text",
@@ -515,7 +531,7 @@ class _Builder:
                         key = event.value
                         if key == "<<" and event.implicit[0]:
                             raise LoadError(
-                                "CB003",
+                                cb003.CODE,
                                 "merge keys (<<) are not supported",
                                 _mark(event),
                                 "write the merged fields out in full",
@@ -548,14 +564,14 @@ class _Builder:
             if cls is map_start or cls is seq_start:
                 if frame[1] and frame[2] is None:
                     raise LoadError(
-                        "CB001",
+                        cb001.CODE,
                         "mapping keys must be plain text, not collections",
                         _mark(event),
                         "use a simple `name: value` key",
                     )
                 if len(stack) >= max_depth:
                     raise LoadError(
-                        "CB007",
+                        cb007.CODE,
                         f"nesting is deeper than the limit of {max_depth} levels",
                         _mark(event),
                         "flatten the document",
@@ -572,12 +588,14 @@ class _Builder:
                 continue
             if cls is ev.AliasEvent:
                 raise LoadError(
-                    "CB003",
+                    cb003.CODE,
                     f"alias *{event.anchor} is not supported",
                     _mark(event),
                     "write the value out in full; anchors and aliases are not allowed",
                 )
-            raise LoadError("CB001", "unexpected YAML structure", _mark(event))  # pragma: no cover
+            raise LoadError(
+                cb001.CODE, "unexpected YAML structure", _mark(event)
+            )  # pragma: no cover
 
     def _duplicate(self, frame: list[Any], key: str, event: Any) -> None:
         """A key seen twice in one mapping: recorded (the later value wins)."""
@@ -586,7 +604,7 @@ class _Builder:
         first: Position = frame[4][key]
         self.problems.append(
             LoadError(
-                "CB002",
+                cb002.CODE,
                 f"duplicate key {key!r} (first defined at line {first.line})",
                 _mark(event),
                 f"remove one of the two {key!r} keys (lines {first.line} and {_mark(event).line})",
