@@ -24,7 +24,14 @@ from curribuild.checks.codes import cb203, cb207
 from curribuild.discovery import real, walk_yaml
 from curribuild.errors import UserError
 from curribuild.findings import Finding, Position, Severity
-from curribuild.loader import DEFAULT_LIMITS, Document, Limits, LoadError, load_file
+from curribuild.loader import (
+    DEFAULT_LIMITS,
+    Document,
+    Limits,
+    LoadError,
+    SourceMap,
+    load_file,
+)
 from curribuild.models.config import Config
 from curribuild.models.evidence import EvidenceDocument
 from curribuild.models.goals import Goal, GoalsDocument
@@ -72,17 +79,22 @@ class Origin:
 
 
 class Locator:
-    """Resolves origins to positions, re-reading a file only when a finding needs it.
+    """Resolves origins to positions.
 
-    It keeps the last few documents only, so memory stays flat however many
-    files a run reads.
+    It keeps the source map of every document it was given (a few bytes per node,
+    recorded by the document's one parse) and the last few documents whole; a file
+    is read again only when its map is gone (a document with a duplicate key, whose
+    positions are tracked in full, or one it was never given).
     """
 
     def __init__(self, keep: int = 32) -> None:
         self._docs: OrderedDict[Path, Document | None] = OrderedDict()
+        self._maps: dict[Path, SourceMap] = {}
         self._keep = keep
 
     def remember(self, file: Path, doc: Document | None) -> None:
+        if doc is not None and doc.source_map is not None:
+            self._maps[file] = doc.source_map
         self._docs[file] = doc
         self._docs.move_to_end(file)
         while len(self._docs) > self._keep:
@@ -101,6 +113,9 @@ class Locator:
         return doc
 
     def position(self, origin: Origin, sub: Loc = (), *, key: bool = False) -> Position:
+        source_map = self._maps.get(origin.file)
+        if source_map is not None:
+            return source_map.locate((*origin.loc, *sub), key=key)
         doc = self.document(origin.file)
         if doc is None:
             return Position(1, 1)

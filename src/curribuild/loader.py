@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import stat
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +106,49 @@ class LoadError(Exception):
         self.fix = fix
 
 
+def _unpack(mark: int) -> Position:
+    return Position(mark >> 32, mark & 0xFFFFFFFF)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceMap:
+    """Where each node of a document starts, recorded by its one parse.
+
+    Per node, in document order (the root is node 0): the node it belongs to, its
+    name there (a key, or an index in a list), and the packed line and column of its
+    value and of its key (0: no key). Arrays of machine integers, a few bytes per
+    node, so a run can keep the map of every file it read and place any finding
+    without reading or parsing a file again.
+    """
+
+    parents: array[int]
+    names: list[str | int]
+    marks: array[int]
+    key_marks: array[int]
+
+    def locate(self, loc: Sequence[str | int], *, key: bool = False) -> Position:
+        """As :meth:`Document.locate`."""
+        parents, names = self.parents, self.names
+        count = len(parents)
+        node = 0
+        for part in loc:
+            child = node + 1
+            while child < count:
+                parent = parents[child]
+                if parent == node and names[child] == part:
+                    break
+                if parent < node:  # past the end of the node's subtree
+                    child = count
+                    break
+                child += 1
+            if child >= count:
+                return _unpack(self.marks[node])
+            node = child
+        if key and self.key_marks[node]:
+            return _unpack(self.key_marks[node])
+        return _unpack(self.marks[node])
+
+
 @dataclass(slots=True)
 class Document:
     """A loaded YAML document: its data and the text to locate values in."""
@@ -114,6 +158,7 @@ class Document:
     text: str
     problems: list[LoadError] = field(default_factory=list)
     limits: Limits = DEFAULT_LIMITS
+    source_map: SourceMap | None = field(default=None, repr=False)
     _positions: tuple[dict[PathKey, Position], dict[PathKey, Position]] | None = field(
         default=None, repr=False
     )
@@ -124,6 +169,8 @@ class Document:
         Falls back to the nearest enclosing value that exists, so a missing
         field points at the mapping that should hold it.
         """
+        if self.source_map is not None:
+            return self.source_map.locate(loc, key=key)
         if self._positions is None:
             self._positions = _track_positions(self.text, self.limits)
         values, keys = self._positions
@@ -218,8 +265,8 @@ def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
 def load_file(path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Load one YAML file as a mapping document, or raise :class:`LoadError`."""
     text = read_text(path, limits)  # decoding already checked the characters
-    data, problems = parse(text, limits, characters_checked=True)
-    return Document(display or path.as_posix(), data, text, problems, limits)
+    data, problems, source_map = _parse(text, limits, characters_checked=True)
+    return Document(display or path.as_posix(), data, text, problems, limits, source_map)
 
 
 def load_text(text: str, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
@@ -239,6 +286,15 @@ def parse(
     where the later value is kept) are returned so the document can still be
     validated and every problem reported in one run.
     """
+    data, problems, _ = _parse(text, limits, characters_checked=characters_checked)
+    return data, problems
+
+
+def _parse(
+    text: str, limits: Limits, *, characters_checked: bool
+) -> tuple[dict[str, Any], list[LoadError], SourceMap | None]:
+    """:func:`parse`, with the source map of the fast path (None when the document had
+    a recoverable problem and was parsed again with every position tracked)."""
     if len(text) > limits.max_bytes:
         raise LoadError(
             cb006.CODE, f"document is larger than the limit of {limits.max_bytes:,} bytes"
@@ -246,11 +302,13 @@ def parse(
     if not characters_checked:
         check_characters(text)
     try:
-        return _Builder(text, limits, track=False).build(), []
+        fast = _Builder(text, limits, track=False)
+        data = fast.build()
+        return data, [], SourceMap(fast.parents, fast.names, fast.marks, fast.key_marks)
     except _NeedsPositions:
         builder = _Builder(text, limits, track=True)
         data = builder.build()
-        return data, builder.problems
+        return data, builder.problems, None
 
 
 class _NeedsPositions(Exception):
@@ -318,6 +376,11 @@ class _Builder:
         self.values: dict[PathKey, Position] = {}
         self.keys: dict[PathKey, Position] = {}
         self.problems: list[LoadError] = []
+        # the source map, recorded on the fast path (see SourceMap)
+        self.parents: array[int] = array("q")
+        self.names: list[str | int] = []
+        self.marks: array[int] = array("Q")
+        self.key_marks: array[int] = array("Q")
 
     def build(self) -> dict[str, Any]:
         parser: Any = None
@@ -500,12 +563,31 @@ class _Builder:
         )
         map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
         plain = self._plain
+        parents, names = self.parents.append, self.names.append
+        marks, key_marks = self.marks.append, self.key_marks.append
         self._check_node(start)
         if track:
             self.values[path] = _mark(start)
+        else:
+            mark = start.start_mark
+            parents(-1)
+            names("")
+            marks((mark.line + 1) << 32 | (mark.column + 1))
+            key_marks(0)
         root: Any = {} if isinstance(start, map_start) else []
-        # one frame per open collection: [container, is mapping, pending key, path, key marks]
-        frame: list[Any] = [root, type(root) is dict, None, path, {} if track else None]
+        # one frame per open collection: [container, is mapping, pending key, then
+        # tracked: its path and its key marks; fast: its node and the pending key's mark]
+        frame: list[Any] = (
+            [root, type(root) is dict, None, path, {}]
+            if track
+            else [
+                root,
+                type(root) is dict,
+                None,
+                0,
+                0,
+            ]
+        )
         stack: list[list[Any]] = [frame]
         while True:
             event = get()
@@ -543,6 +625,9 @@ class _Builder:
                             if track:
                                 frame[4][key] = _mark(event)
                                 self.keys[(*frame[3], key)] = _mark(event)
+                            else:
+                                mark = event.start_mark
+                                frame[4] = (mark.line + 1) << 32 | (mark.column + 1)
                         frame[2] = key
                         continue
                 if event.tag is not None:
@@ -554,11 +639,23 @@ class _Builder:
                 if frame[1]:
                     if track:
                         self.values[(*frame[3], frame[2])] = _mark(event)
+                    else:
+                        mark = event.start_mark
+                        parents(frame[3])
+                        names(frame[2])
+                        marks((mark.line + 1) << 32 | (mark.column + 1))
+                        key_marks(frame[4])
                     container[frame[2]] = value
                     frame[2] = None
                 else:
                     if track:
                         self.values[(*frame[3], len(container))] = _mark(event)
+                    else:
+                        mark = event.start_mark
+                        parents(frame[3])
+                        names(len(container))
+                        marks((mark.line + 1) << 32 | (mark.column + 1))
+                        key_marks(0)
                     container.append(value)
                 continue
             if cls is map_start or cls is seq_start:
@@ -578,12 +675,19 @@ class _Builder:
                     )
                 if event.anchor is not None or event.tag is not None:
                     self._check_node(event)
-                child_path: PathKey = ()
-                if track:
-                    child_path = (*frame[3], frame[2] if frame[1] else len(container))
-                    self.values[child_path] = _mark(event)
                 child: Any = {} if cls is map_start else []
-                frame = [child, cls is map_start, None, child_path, {} if track else None]
+                if track:
+                    child_path: PathKey = (*frame[3], frame[2] if frame[1] else len(container))
+                    self.values[child_path] = _mark(event)
+                    frame = [child, cls is map_start, None, child_path, {}]
+                else:
+                    mark = event.start_mark
+                    node = len(self.parents)
+                    parents(frame[3])
+                    names(frame[2] if frame[1] else len(container))
+                    marks((mark.line + 1) << 32 | (mark.column + 1))
+                    key_marks(frame[4] if frame[1] else 0)
+                    frame = [child, cls is map_start, None, node, 0]
                 stack.append(frame)
                 continue
             if cls is ev.AliasEvent:
