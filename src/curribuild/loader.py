@@ -24,6 +24,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
@@ -377,7 +378,7 @@ class _Builder:
         self.keys: dict[PathKey, Position] = {}
         self.problems: list[LoadError] = []
         # the source map, recorded on the fast path (see SourceMap)
-        self.parents: array[int] = array("q")
+        self.parents: array[int] = array("i")
         self.names: list[str | int] = []
         self.marks: array[int] = array("Q")
         self.key_marks: array[int] = array("Q")
@@ -610,7 +611,9 @@ class _Builder:
                 if frame[1]:
                     key = frame[2]
                     if key is None:  # this scalar is a key
-                        key = event.value
+                        # interned: a run holds the same few key names thousands of
+                        # times (in the source maps it keeps), as one string each
+                        key = intern(event.value)
                         if key == "<<" and event.implicit[0]:
                             raise LoadError(
                                 cb003.CODE,
