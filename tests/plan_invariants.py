@@ -419,9 +419,9 @@ def _check_goals(plan: Plan, needs: Needs, cur: Curriculum, prepared: Prepared) 
             assert [s.part for s in sessions] == list(range(1, len(parts) + 1)), gid
             assert {s.parts for s in sessions} == {len(parts)}, gid
             assert len({d for d, _, _ in parts}) == 1, f"{gid} is split across days"
-            day = plan.days[parts[0][0] - 1].sessions
+            agenda = plan.days[parts[0][0] - 1].sessions
             for (_, i, _), (_, j, _) in itertools.pairwise(parts):
-                assert j == i + 2 and day[i + 1].kind in PAUSES, (
+                assert j == i + 2 and agenda[i + 1].kind in PAUSES, (
                     f"the parts of {gid} are not in consecutive blocks"
                 )
             assert all(s.minutes <= c.max_block_minutes for s in sessions), gid
@@ -753,7 +753,8 @@ def _check_method_reason(
                 f"{g.id}: {reason!r}, but with {other} the programme avoids {rule} as well"
             )
         else:
-            assert R_BALANCE.match(rest) and R_BALANCE.match(rest)[1] == g.method, (g.id, reason)
+            balance = R_BALANCE.match(rest)
+            assert balance and balance[1] == g.method, (g.id, reason)
     else:
         raise AssertionError(f"{g.id}: a method reason of no known form: {reason!r}")
     assert g.tie == tie, (g.id, g.tie, reason)

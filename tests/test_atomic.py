@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 import pytest
 from typer.testing import CliRunner
@@ -138,7 +139,7 @@ def test_the_temp_file_is_written_in_the_target_folder(
     steps = [name for name, _ in seen]
     assert "fsync" in steps and "replace" in steps
     assert steps.index("fsync") < steps.index("replace")
-    folder, written = next(value for name, value in seen if name == "replace")  # type: ignore[misc]
+    folder, written = cast(tuple[Path, bytes], next(v for name, v in seen if name == "replace"))
     assert folder == target.parent.resolve()
     assert written == NEW
     assert target.read_bytes() == NEW

@@ -10,7 +10,7 @@ import pytest
 import typer.main
 
 from curribuild.checks import codes as codes_pkg
-from curribuild.checks.codes import CODES, LINTS, get
+from curribuild.checks.registry import CODES, LINTS, get
 from curribuild.cli import app
 from lint_helpers import REPO, RunCli
 

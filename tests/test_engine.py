@@ -919,7 +919,7 @@ def counting_compiler(
 ) -> Counter[str]:
     """Count evaluations of every compiled conjunct the matcher builds, by ``label``."""
     calls: Counter[str] = Counter()
-    real = match.compile_condition
+    real = compile_condition  # the function the matcher imported
 
     def counting(condition: Any) -> Compiled:
         compiled = real(condition)

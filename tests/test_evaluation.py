@@ -392,7 +392,14 @@ def test_record_writes_aggregates_only_and_check_accepts_them(
     planned: tuple[Path, dict[str, Any], Path], filled: list[Path], repo: Path
 ) -> None:
     plan_path, plan, _ = planned
-    args = ("evaluate", plan_path, *filled, "--record", "--curriculum", repo)
+    args: tuple[str | Path, ...] = (
+        "evaluate",
+        plan_path,
+        *filled,
+        "--record",
+        "--curriculum",
+        repo,
+    )
     result = invoke(*args, "--date", "2027-03-01")
     assert result.exit_code == 0, result.output
     recorded = sorted((repo / "evidence").glob("*.yaml"))

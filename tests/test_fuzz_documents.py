@@ -114,7 +114,7 @@ def goals(draw: st.DrawFn, goal_id: str, earlier: list[str]) -> dict[str, Any]:
         out["perspectives"] = draw(subset(PERSPECTIVES))
     if draw(st.booleans()):
         out["priority"] = draw(st.sampled_from(["core", "recommended", "optional"]))
-    if earlier and draw(st.booleans()):  # prerequisites only on earlier goals: no cycles
+    if draw(st.booleans()) and earlier:  # prerequisites only on earlier goals: no cycles
         out["requires"] = draw(st.lists(st.sampled_from(earlier), max_size=2, unique=True))
     if draw(st.booleans()):
         out["audience"] = {"experience": draw(subset(EXPERIENCE, 1))}

@@ -5,6 +5,7 @@ check. Read from the source, so a new wrong-way arrow fails here."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -47,13 +48,50 @@ def test_a_command_imports_no_other_command(path: Path) -> None:
     ],
 )
 def test_lower_layers_import_no_higher_one(package: str, forbidden: str) -> None:
+    """A code's constant (``checks.codes.cbNNN.CODE``) is data every layer may name."""
     wrong = {
         f"{path.name}: {m}"
         for path in modules(package)
         for m in imports(path)
-        if m.startswith(forbidden)
+        if m.startswith(forbidden) and not m.startswith(CODES)
     }
     assert wrong == set()
+
+
+CODES = "curribuild.checks.codes"
+CODE_LITERAL = re.compile(r"CB\d{3}")
+
+
+def _code_literals(path: Path) -> list[str]:
+    """Each string constant in ``path`` that is a bare check code, as ``line: CODE``."""
+    return [
+        f"{path.relative_to(SRC).as_posix()}:{node.lineno}: {node.value}"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and CODE_LITERAL.fullmatch(node.value)
+    ]
+
+
+def test_every_emitter_names_a_code_by_its_module_constant() -> None:
+    """No bare "CBnnn" outside ``checks/codes/``: a code is raised as ``cbNNN.CODE``, so
+    that a renamed or removed code fails at import, and every use is found by name."""
+    outside = [path for path in sorted(SRC.rglob("*.py")) if "checks/codes/" not in path.as_posix()]
+    assert len(outside) > 50
+    found = [hit for path in outside for hit in _code_literals(path)]
+    assert found == []
+
+
+def test_the_literal_scan_sees_a_literal() -> None:
+    """The scan works: a code module holds its own literal."""
+    hits = _code_literals(SRC / "checks" / "codes" / "cb001.py")
+    assert [hit.rsplit(": ", 1)[1] for hit in hits] == ["CB001"]
+
+
+def test_the_code_package_imports_nothing() -> None:
+    """The loader and the planner import code modules: the package itself must stay empty,
+    or importing a constant would load every check (and the loader in a circle)."""
+    assert imports(SRC / "checks" / "codes" / "__init__.py") == set()
 
 
 def test_the_scan_sees_an_import() -> None:

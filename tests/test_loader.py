@@ -580,3 +580,63 @@ def test_locate_uses_the_limits_the_document_was_loaded_with(tmp_path: Path) -> 
     d = loader.load_file(path, limits=Limits(max_depth=200))
     assert d.locate(("minutes",)) == Position(3, 10)
     assert d.locate(("notes",)) == Position(2, 8)
+
+
+# --- the source map of the first parse (issue 14, item 3) ----------------------------
+
+
+def _every_yaml() -> list[Path]:
+    root = Path(__file__).resolve().parents[1]
+    files = [*(root / "curricula").rglob("*.yaml"), *(root / "tests" / "fixtures").rglob("*.yaml")]
+    return sorted(files)
+
+
+def test_source_map_places_every_value_and_key_as_the_tracked_parse_does() -> None:
+    """The compact map of the one parse gives, for every path, the same position as
+    the full tracking it replaces, for every document in the repository that loads."""
+    compared = 0
+    for path in _every_yaml():
+        try:
+            doc = loader.load_file(path)
+        except loader.LoadError:
+            continue
+        if doc.source_map is None:  # a duplicate key: positions were tracked in full
+            continue
+        values, keys = loader._track_positions(doc.text, doc.limits)
+        for loc, position in values.items():
+            assert doc.source_map.locate(loc) == position, (path, loc)
+        for loc, position in keys.items():
+            assert doc.source_map.locate(loc, key=True) == position, (path, loc)
+        compared += len(values)
+    assert compared > 5_000
+
+
+def _mapped(text: str) -> Document:
+    data, problems, source_map = loader._parse(
+        text, loader.DEFAULT_LIMITS, characters_checked=False
+    )
+    return Document("x.yaml", data, text, problems, source_map=source_map)
+
+
+def test_source_map_falls_back_to_the_nearest_enclosing_value() -> None:
+    doc = _mapped("kind: goals\ngoals:\n  - id: a\n    title: A\n")
+    assert doc.source_map is not None
+    assert doc.locate(("goals", 0, "statement")) == Position(3, 5)
+    assert doc.locate(("goals", 5)) == Position(3, 3)
+    assert doc.locate(("goals", 0, "title"), key=True) == Position(4, 5)
+    assert doc.locate(("goals", 0, "title")) == Position(4, 12)
+    assert doc.locate(("nothing",)) == Position(1, 1)
+
+
+def test_source_map_stops_at_the_end_of_a_subtree() -> None:
+    """A name that exists only in a later sibling is not found under an earlier one."""
+    doc = _mapped("kind: goals\na:\n  x: 1\nb:\n  y: 2\n")
+    assert doc.locate(("a", "y")) == Position(3, 3)
+    assert doc.locate(("b", "y")) == Position(5, 6)
+
+
+def test_a_duplicate_key_keeps_full_tracking() -> None:
+    doc = _mapped("kind: goals\nkind: goals\n")
+    assert doc.source_map is None
+    assert [p.code for p in doc.problems] == ["CB002"]
+    assert doc.locate(("kind",)) == Position(2, 7)

@@ -7,6 +7,7 @@ run more examples (the default keeps the suite fast).
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
@@ -224,7 +225,7 @@ def check_file(content: bytes) -> None:
             reporters.get(name)(result, _Sink(), False)
 
 
-class _Sink:
+class _Sink(io.StringIO):
     """A text stream that keeps nothing (reporters only need ``write``)."""
 
     def write(self, text: str) -> int:

@@ -15,7 +15,7 @@ def _solver(seconds: float) -> cp_model.CpSolver:
     return solver
 
 
-def _two_days(values: dict[str, int]) -> tuple[cp_model.CpModel, list[GoalVars], list[int]]:
+def _two_days(values: set[str]) -> tuple[cp_model.CpModel, list[GoalVars], list[int]]:
     """Goals a (worth 3) and b (worth 2), one slot a day for two days; ``values`` names
     the goals taught on day 0 and day 1 ("a0", "b1", ...)."""
     model = cp_model.CpModel()

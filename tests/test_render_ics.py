@@ -39,7 +39,7 @@ def _calendar(text: str) -> icalendar.Calendar:
 
 
 def _events(text: str) -> list[icalendar.Event]:
-    return list(_calendar(text).walk("VEVENT"))
+    return [e for e in _calendar(text).walk("VEVENT") if isinstance(e, icalendar.Event)]
 
 
 def _vobject_events(text: str) -> list[Any]:

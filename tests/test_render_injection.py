@@ -190,7 +190,8 @@ def test_html_in_headless_chromium_runs_no_script(hostile_plan: Path, tmp_path: 
     assert "<h1>" in dom  # the page did load
     # neither the script nor the onerror handler ran (they would mark <html>)
     assert re.match(r"<!DOCTYPE html>\s*<html[^>]*>", dom), dom[:200]
-    assert "data-pwned" not in re.match(r"<!DOCTYPE html>\s*<html[^>]*>", dom).group()
+    opening = re.match(r"<!DOCTYPE html>\s*<html[^>]*>", dom)
+    assert opening is not None and "data-pwned" not in opening.group()
     live = tags_of(dom)
     assert live.tags["script"] == 0 and live.tags["img"] == 0 and live.tags["a"] == 0
     assert live.handlers == []

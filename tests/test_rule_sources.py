@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from curribuild.checks.codes import CODES
+from curribuild.checks.registry import CODES
 from curribuild.curriculum import load_curriculum
 from curribuild.models.rules import SOURCE_LABELS, Rule, Source
 from lint_helpers import BUNDLED_CURRICULUM, RunCli, check_json, copy_fixture, located, write

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from curribuild.checks.codes import CODES
+from curribuild.checks.registry import CODES
 from curribuild.checks.runner import CheckResult
 from curribuild.findings import Finding
 from curribuild.reporters.sarif import FINGERPRINT, help_markdown, help_text, sarif
@@ -136,10 +136,9 @@ def run_out_of_time(
     run_cli: RunCli, root: Path, monkeypatch: pytest.MonkeyPatch, *args: str
 ) -> dict[str, Any]:
     """``check --format sarif --max-seconds 1`` with a clock that jumps 10 s per look."""
-    import curribuild.checks.runner as runner
 
     clock = itertools.count(0, 10)
-    monkeypatch.setattr(runner.time, "monotonic", lambda: float(next(clock)))
+    monkeypatch.setattr("curribuild.checks.runner.time.monotonic", lambda: float(next(clock)))
     result = run_cli("check", "--format", "sarif", "--max-seconds", "1", *args, cwd=root)
     assert result.exit_code == 1, result.output
     document: dict[str, Any] = json.loads(result.stdout)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import time
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -31,7 +32,7 @@ def write_repo(root: Path, terms: int) -> None:
     root.mkdir(parents=True, exist_ok=True)
     config = {"kind": "config", "stigma_terms": extra_terms(terms)}
     (root / "curribuild.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    method = {"id": "talk", "name": "Talk", "learning_type": "acquisition"}
+    method: dict[str, Any] = {"id": "talk", "name": "Talk", "learning_type": "acquisition"}
     method.update(domains=["knowledge"], description=long_line())
     doc = {"kind": "methods", "methods": [method]}
     (root / "methods.yaml").write_text(yaml.safe_dump(doc, width=10**9), encoding="utf-8")

@@ -20,10 +20,18 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from curribuild.checks.codes import cb203, cb207
 from curribuild.discovery import real, walk_yaml
 from curribuild.errors import UserError
 from curribuild.findings import Finding, Position, Severity
-from curribuild.loader import DEFAULT_LIMITS, Document, Limits, LoadError, load_file
+from curribuild.loader import (
+    DEFAULT_LIMITS,
+    Document,
+    Limits,
+    LoadError,
+    SourceMap,
+    load_file,
+)
 from curribuild.models.config import Config
 from curribuild.models.evidence import EvidenceDocument
 from curribuild.models.goals import Goal, GoalsDocument
@@ -71,17 +79,22 @@ class Origin:
 
 
 class Locator:
-    """Resolves origins to positions, re-reading a file only when a finding needs it.
+    """Resolves origins to positions.
 
-    It keeps the last few documents only, so memory stays flat however many
-    files a run reads.
+    It keeps the source map of every document it was given (a few bytes per node,
+    recorded by the document's one parse) and the last few documents whole; a file
+    is read again only when its map is gone (a document with a duplicate key, whose
+    positions are tracked in full, or one it was never given).
     """
 
     def __init__(self, keep: int = 32) -> None:
         self._docs: OrderedDict[Path, Document | None] = OrderedDict()
+        self._maps: dict[Path, SourceMap] = {}
         self._keep = keep
 
     def remember(self, file: Path, doc: Document | None) -> None:
+        if doc is not None and doc.source_map is not None:
+            self._maps[file] = doc.source_map
         self._docs[file] = doc
         self._docs.move_to_end(file)
         while len(self._docs) > self._keep:
@@ -100,6 +113,9 @@ class Locator:
         return doc
 
     def position(self, origin: Origin, sub: Loc = (), *, key: bool = False) -> Position:
+        source_map = self._maps.get(origin.file)
+        if source_map is not None:
+            return source_map.locate((*origin.loc, *sub), key=key)
         doc = self.document(origin.file)
         if doc is None:
             return Position(1, 1)
@@ -277,7 +293,7 @@ def assemble(
     for extra in configs[1:]:
         findings.append(
             locator.finding(
-                "CB203",
+                cb203.CODE,
                 f"second config document in curriculum {name!r} (first: {configs[0].path})",
                 Origin(extra.path, extra.file, ()),
                 fix="keep one config document per curriculum",
@@ -315,7 +331,7 @@ def assemble(
                 first_pos = locator.position(first, ("id",))
                 findings.append(
                     locator.finding(
-                        "CB203",
+                        cb203.CODE,
                         f"duplicate {kind} id {item_id!r} (first defined at "
                         f"{first.path}:{first_pos.line}:{first_pos.col})",
                         origin,
@@ -542,12 +558,12 @@ def build_curriculum(
                 )
             else:
                 message = f"extends {_shown(ref)}: {exc.message}"
-            findings.append(locator.finding("CB207", message, origin, fix=exc.fix))
+            findings.append(locator.finding(cb207.CODE, message, origin, fix=exc.fix))
         if target is not None and (target in state.stack or target == root):
             chain = " -> ".join(p.name for p in [*state.stack, root, target])
             findings.append(
                 locator.finding(
-                    "CB207",
+                    cb207.CODE,
                     f"curricula extend each other in a loop: {chain}",
                     origin,
                     fix="remove one `extends:`",
@@ -560,7 +576,7 @@ def build_curriculum(
             if any(f.severity is Severity.ERROR for f in base_findings):
                 findings.append(
                     locator.finding(
-                        "CB207",
+                        cb207.CODE,
                         f"extended curriculum {ref!r} has errors; run `curribuild check {target}`",
                         origin,
                     )
@@ -607,9 +623,9 @@ def load_named(
         if relative_to is not None and ref is not None and relative_to.is_file():
             # placed in the naming file, whichever command asked
             at = Origin(display_path(relative_to), relative_to, ())
-            finding = Locator().finding("CB207", message, at, ("curriculum",), fix=fix)
+            finding = Locator().finding(cb207.CODE, message, at, ("curriculum",), fix=fix)
         else:
-            finding = Finding("CB207", message, fix=fix)
+            finding = Finding(cb207.CODE, message, fix=fix)
         raise UserError(message, [finding])
     return load_curriculum(target, limits)
 

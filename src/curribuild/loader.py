@@ -20,14 +20,30 @@ from __future__ import annotations
 
 import re
 import stat
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
 from yaml import events as ev
 
+from curribuild.checks.codes import (
+    cb001,
+    cb002,
+    cb003,
+    cb004,
+    cb005,
+    cb006,
+    cb007,
+    cb008,
+    cb009,
+    cb010,
+    cb012,
+    cb013,
+)
 from curribuild.findings import Position
 
 try:  # the C parser is the happy path; the pure-Python one keeps us working without libyaml
@@ -91,6 +107,49 @@ class LoadError(Exception):
         self.fix = fix
 
 
+def _unpack(mark: int) -> Position:
+    return Position(mark >> 32, mark & 0xFFFFFFFF)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceMap:
+    """Where each node of a document starts, recorded by its one parse.
+
+    Per node, in document order (the root is node 0): the node it belongs to, its
+    name there (a key, or an index in a list), and the packed line and column of its
+    value and of its key (0: no key). Arrays of machine integers, a few bytes per
+    node, so a run can keep the map of every file it read and place any finding
+    without reading or parsing a file again.
+    """
+
+    parents: array[int]
+    names: list[str | int]
+    marks: array[int]
+    key_marks: array[int]
+
+    def locate(self, loc: Sequence[str | int], *, key: bool = False) -> Position:
+        """As :meth:`Document.locate`."""
+        parents, names = self.parents, self.names
+        count = len(parents)
+        node = 0
+        for part in loc:
+            child = node + 1
+            while child < count:
+                parent = parents[child]
+                if parent == node and names[child] == part:
+                    break
+                if parent < node:  # past the end of the node's subtree
+                    child = count
+                    break
+                child += 1
+            if child >= count:
+                return _unpack(self.marks[node])
+            node = child
+        if key and self.key_marks[node]:
+            return _unpack(self.key_marks[node])
+        return _unpack(self.marks[node])
+
+
 @dataclass(slots=True)
 class Document:
     """A loaded YAML document: its data and the text to locate values in."""
@@ -100,6 +159,7 @@ class Document:
     text: str
     problems: list[LoadError] = field(default_factory=list)
     limits: Limits = DEFAULT_LIMITS
+    source_map: SourceMap | None = field(default=None, repr=False)
     _positions: tuple[dict[PathKey, Position], dict[PathKey, Position]] | None = field(
         default=None, repr=False
     )
@@ -110,6 +170,8 @@ class Document:
         Falls back to the nearest enclosing value that exists, so a missing
         field points at the mapping that should hold it.
         """
+        if self.source_map is not None:
+            return self.source_map.locate(loc, key=key)
         if self._positions is None:
             self._positions = _track_positions(self.text, self.limits)
         values, keys = self._positions
@@ -134,7 +196,7 @@ def decode(raw: bytes) -> str:
     """Bytes to text, or a located CB005 error: UTF-8 only, BOM allowed."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise LoadError(
-            "CB005",
+            cb005.CODE,
             "file is UTF-16 or UTF-32 encoded; curribuild reads UTF-8 only",
             Position(1, 1),
             "re-save the file as UTF-8",
@@ -147,7 +209,7 @@ def decode(raw: bytes) -> str:
         head = raw[: exc.start].decode("utf-8", errors="replace")
         pos = position_at(head, len(head))
         raise LoadError(
-            "CB005",
+            cb005.CODE,
             f"invalid UTF-8 byte 0x{raw[exc.start]:02x}",
             pos,
             "re-save the file as UTF-8",
@@ -171,7 +233,7 @@ def check_characters(text: str) -> None:
         what = "NUL byte" if char == "\x00" else f"control character U+{ord(char):04X}"
         hint = " (the file may be UTF-16 without a BOM)" if char == "\x00" else ""
         raise LoadError(
-            "CB005",
+            cb005.CODE,
             f"{what} is not allowed in YAML{hint}",
             position_at(text, bad.start()),
             "remove the character or re-save the file as UTF-8 text",
@@ -183,17 +245,17 @@ def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     try:
         if not stat.S_ISREG(path.stat().st_mode):
             raise LoadError(
-                "CB013",
+                cb013.CODE,
                 "not a regular file (a pipe, socket or device cannot be checked)",
                 fix="remove it or exclude it",
             )
         with path.open("rb") as handle:
             raw = handle.read(limits.max_bytes + 1)
     except OSError as exc:
-        raise LoadError("CB013", f"cannot read file: {exc.strerror or exc}") from None
+        raise LoadError(cb013.CODE, f"cannot read file: {exc.strerror or exc}") from None
     if len(raw) > limits.max_bytes:
         raise LoadError(
-            "CB006",
+            cb006.CODE,
             f"file is larger than the limit of {limits.max_bytes:,} bytes",
             Position(1, 1),
             "split the document into several files",
@@ -204,8 +266,8 @@ def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
 def load_file(path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Load one YAML file as a mapping document, or raise :class:`LoadError`."""
     text = read_text(path, limits)  # decoding already checked the characters
-    data, problems = parse(text, limits, characters_checked=True)
-    return Document(display or path.as_posix(), data, text, problems, limits)
+    data, problems, source_map = _parse(text, limits, characters_checked=True)
+    return Document(display or path.as_posix(), data, text, problems, limits, source_map)
 
 
 def load_text(text: str, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
@@ -225,16 +287,29 @@ def parse(
     where the later value is kept) are returned so the document can still be
     validated and every problem reported in one run.
     """
+    data, problems, _ = _parse(text, limits, characters_checked=characters_checked)
+    return data, problems
+
+
+def _parse(
+    text: str, limits: Limits, *, characters_checked: bool
+) -> tuple[dict[str, Any], list[LoadError], SourceMap | None]:
+    """:func:`parse`, with the source map of the fast path (None when the document had
+    a recoverable problem and was parsed again with every position tracked)."""
     if len(text) > limits.max_bytes:
-        raise LoadError("CB006", f"document is larger than the limit of {limits.max_bytes:,} bytes")
+        raise LoadError(
+            cb006.CODE, f"document is larger than the limit of {limits.max_bytes:,} bytes"
+        )
     if not characters_checked:
         check_characters(text)
     try:
-        return _Builder(text, limits, track=False).build(), []
+        fast = _Builder(text, limits, track=False)
+        data = fast.build()
+        return data, [], SourceMap(fast.parents, fast.names, fast.marks, fast.key_marks)
     except _NeedsPositions:
         builder = _Builder(text, limits, track=True)
         data = builder.build()
-        return data, builder.problems
+        return data, builder.problems, None
 
 
 class _NeedsPositions(Exception):
@@ -302,6 +377,11 @@ class _Builder:
         self.values: dict[PathKey, Position] = {}
         self.keys: dict[PathKey, Position] = {}
         self.problems: list[LoadError] = []
+        # the source map, recorded on the fast path (see SourceMap)
+        self.parents: array[int] = array("i")
+        self.names: list[str | int] = []
+        self.marks: array[int] = array("Q")
+        self.key_marks: array[int] = array("Q")
 
     def build(self) -> dict[str, Any]:
         parser: Any = None
@@ -317,7 +397,7 @@ class _Builder:
                 # the builder sees the level that crosses curribuild's own limit
                 max_depth = self.limits.max_depth
                 raise LoadError(
-                    "CB007",
+                    cb007.CODE,
                     f"nesting is deeper than the limit of {max_depth} levels",
                     _flow_depth_position(self.text, max_depth - 1) or pos,  # the root is a level
                     "flatten the document",
@@ -327,12 +407,12 @@ class _Builder:
                 fix = "indent with spaces, not tabs"
             else:
                 fix = "fix the YAML syntax at this position"
-            raise LoadError("CB001", f"YAML syntax error: {problem}", pos, fix) from None
+            raise LoadError(cb001.CODE, f"YAML syntax error: {problem}", pos, fix) from None
         except yaml.YAMLError as exc:  # reader errors carry a character index
             index = getattr(exc, "position", 0)
             reason = getattr(exc, "reason", str(exc))
             raise LoadError(
-                "CB005",
+                cb005.CODE,
                 f"unreadable character: {reason}",
                 position_at(self.text, index),
             ) from None
@@ -347,7 +427,7 @@ class _Builder:
         event = get()
         if isinstance(event, ev.StreamEndEvent):
             raise LoadError(
-                "CB009",
+                cb009.CODE,
                 "file holds no YAML document",
                 Position(1, 1),
                 "add a document with a top-level `kind:`",
@@ -361,14 +441,14 @@ class _Builder:
                 and (root_event.implicit[0])
             ):
                 raise LoadError(
-                    "CB009",
+                    cb009.CODE,
                     "document is empty",
                     _mark(root_event),
                     "add a mapping with a top-level `kind:`",
                 )
             what = "a list" if isinstance(root_event, ev.SequenceStartEvent) else "a scalar"
             raise LoadError(
-                "CB010",
+                cb010.CODE,
                 f"top level of the document is {what}, not a mapping",
                 _mark(root_event),
                 "start the document with `kind: ...` and its fields",
@@ -378,7 +458,7 @@ class _Builder:
         event = get()
         if isinstance(event, ev.DocumentStartEvent):
             raise LoadError(
-                "CB008",
+                cb008.CODE,
                 "file holds more than one YAML document",
                 _mark(event),
                 "put each document in its own file",
@@ -389,7 +469,7 @@ class _Builder:
     def _check_node(self, event: Any) -> None:
         if event.anchor is not None:
             raise LoadError(
-                "CB003",
+                cb003.CODE,
                 f"anchor &{event.anchor} is not supported",
                 _mark(event),
                 "write the value out in full; anchors and aliases are not allowed",
@@ -405,7 +485,7 @@ class _Builder:
         tag = str(event.tag)
         shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
         return LoadError(
-            "CB004",
+            cb004.CODE,
             f"tag {shown} is not supported",
             _mark(event),
             "remove the tag; curribuild documents use plain YAML values only",
@@ -426,7 +506,7 @@ class _Builder:
                 return float(resolved)
             if type(resolved) is not expected:
                 raise LoadError(
-                    "CB004",
+                    cb004.CODE,
                     f"value {value!r} does not fit its tag !!{kind}",
                     _mark(event),
                     "remove the tag",
@@ -448,7 +528,7 @@ class _Builder:
             if _INT.match(value):
                 if len(value) > _MAX_NUMBER_DIGITS:
                     raise LoadError(
-                        "CB012",
+                        cb012.CODE,
                         f"number with {len(value)} digits is too large",
                         _mark(event),
                         "use a smaller number, or quote it if it is text",
@@ -459,7 +539,7 @@ class _Builder:
             if _FLOAT.match(value):
                 if len(value) > _MAX_NUMBER_DIGITS:
                     raise LoadError(
-                        "CB012",
+                        cb012.CODE,
                         f"number with {len(value)} characters is too large",
                         _mark(event),
                         "use a smaller number, or quote it if it is text",
@@ -484,12 +564,31 @@ class _Builder:
         )
         map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
         plain = self._plain
+        parents, names = self.parents.append, self.names.append
+        marks, key_marks = self.marks.append, self.key_marks.append
         self._check_node(start)
         if track:
             self.values[path] = _mark(start)
+        else:
+            mark = start.start_mark
+            parents(-1)
+            names("")
+            marks((mark.line + 1) << 32 | (mark.column + 1))
+            key_marks(0)
         root: Any = {} if isinstance(start, map_start) else []
-        # one frame per open collection: [container, is mapping, pending key, path, key marks]
-        frame: list[Any] = [root, type(root) is dict, None, path, {} if track else None]
+        # one frame per open collection: [container, is mapping, pending key, then
+        # tracked: its path and its key marks; fast: its node and the pending key's mark]
+        frame: list[Any] = (
+            [root, type(root) is dict, None, path, {}]
+            if track
+            else [
+                root,
+                type(root) is dict,
+                None,
+                0,
+                0,
+            ]
+        )
         stack: list[list[Any]] = [frame]
         while True:
             event = get()
@@ -512,10 +611,12 @@ class _Builder:
                 if frame[1]:
                     key = frame[2]
                     if key is None:  # this scalar is a key
-                        key = event.value
+                        # interned: a run holds the same few key names thousands of
+                        # times (in the source maps it keeps), as one string each
+                        key = intern(event.value)
                         if key == "<<" and event.implicit[0]:
                             raise LoadError(
-                                "CB003",
+                                cb003.CODE,
                                 "merge keys (<<) are not supported",
                                 _mark(event),
                                 "write the merged fields out in full",
@@ -527,6 +628,9 @@ class _Builder:
                             if track:
                                 frame[4][key] = _mark(event)
                                 self.keys[(*frame[3], key)] = _mark(event)
+                            else:
+                                mark = event.start_mark
+                                frame[4] = (mark.line + 1) << 32 | (mark.column + 1)
                         frame[2] = key
                         continue
                 if event.tag is not None:
@@ -538,46 +642,67 @@ class _Builder:
                 if frame[1]:
                     if track:
                         self.values[(*frame[3], frame[2])] = _mark(event)
+                    else:
+                        mark = event.start_mark
+                        parents(frame[3])
+                        names(frame[2])
+                        marks((mark.line + 1) << 32 | (mark.column + 1))
+                        key_marks(frame[4])
                     container[frame[2]] = value
                     frame[2] = None
                 else:
                     if track:
                         self.values[(*frame[3], len(container))] = _mark(event)
+                    else:
+                        mark = event.start_mark
+                        parents(frame[3])
+                        names(len(container))
+                        marks((mark.line + 1) << 32 | (mark.column + 1))
+                        key_marks(0)
                     container.append(value)
                 continue
             if cls is map_start or cls is seq_start:
                 if frame[1] and frame[2] is None:
                     raise LoadError(
-                        "CB001",
+                        cb001.CODE,
                         "mapping keys must be plain text, not collections",
                         _mark(event),
                         "use a simple `name: value` key",
                     )
                 if len(stack) >= max_depth:
                     raise LoadError(
-                        "CB007",
+                        cb007.CODE,
                         f"nesting is deeper than the limit of {max_depth} levels",
                         _mark(event),
                         "flatten the document",
                     )
                 if event.anchor is not None or event.tag is not None:
                     self._check_node(event)
-                child_path: PathKey = ()
-                if track:
-                    child_path = (*frame[3], frame[2] if frame[1] else len(container))
-                    self.values[child_path] = _mark(event)
                 child: Any = {} if cls is map_start else []
-                frame = [child, cls is map_start, None, child_path, {} if track else None]
+                if track:
+                    child_path: PathKey = (*frame[3], frame[2] if frame[1] else len(container))
+                    self.values[child_path] = _mark(event)
+                    frame = [child, cls is map_start, None, child_path, {}]
+                else:
+                    mark = event.start_mark
+                    node = len(self.parents)
+                    parents(frame[3])
+                    names(frame[2] if frame[1] else len(container))
+                    marks((mark.line + 1) << 32 | (mark.column + 1))
+                    key_marks(frame[4] if frame[1] else 0)
+                    frame = [child, cls is map_start, None, node, 0]
                 stack.append(frame)
                 continue
             if cls is ev.AliasEvent:
                 raise LoadError(
-                    "CB003",
+                    cb003.CODE,
                     f"alias *{event.anchor} is not supported",
                     _mark(event),
                     "write the value out in full; anchors and aliases are not allowed",
                 )
-            raise LoadError("CB001", "unexpected YAML structure", _mark(event))  # pragma: no cover
+            raise LoadError(
+                cb001.CODE, "unexpected YAML structure", _mark(event)
+            )  # pragma: no cover
 
     def _duplicate(self, frame: list[Any], key: str, event: Any) -> None:
         """A key seen twice in one mapping: recorded (the later value wins)."""
@@ -586,7 +711,7 @@ class _Builder:
         first: Position = frame[4][key]
         self.problems.append(
             LoadError(
-                "CB002",
+                cb002.CODE,
                 f"duplicate key {key!r} (first defined at line {first.line})",
                 _mark(event),
                 f"remove one of the two {key!r} keys (lines {first.line} and {_mark(event).line})",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from curribuild.checks.codes import cb014
 from curribuild.errors import UsageError, UserError
 from curribuild.findings import Finding
 from curribuild.planner.model import Plan
@@ -45,7 +46,7 @@ def load_plan(path: Path) -> Plan:
         message = f"is {kind}, not a regular file"
         raise UserError(
             f"{path}: {message}; give a plan JSON file",
-            [Finding("CB014", message, path.as_posix(), 1, 1, fix="give a plan JSON file")],
+            [Finding(cb014.CODE, message, path.as_posix(), 1, 1, fix="give a plan JSON file")],
         )
     try:
         with path.open("rb") as handle:
@@ -61,7 +62,7 @@ def load_plan(path: Path) -> Plan:
         col = getattr(exc, "colno", 0)
         raise UserError(
             f"{path} is not valid JSON; run `curribuild plan` again",
-            [Finding("CB014", f"invalid JSON: {exc}", path.as_posix(), line, col)],
+            [Finding(cb014.CODE, f"invalid JSON: {exc}", path.as_posix(), line, col)],
         ) from None
     try:
         return Plan.model_validate(data)
@@ -69,7 +70,7 @@ def load_plan(path: Path) -> Plan:
         first = exc.errors(include_url=False)[:5]
         findings = [
             Finding(
-                "CB014",
+                cb014.CODE,
                 f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}",
                 path.as_posix(),
             )

@@ -10,6 +10,7 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from curribuild.checks.codes import cb011, cb101, cb102, cb103
 from curribuild.findings import Finding
 from curribuild.loader import Document
 from curribuild.models.documents import MODELS
@@ -26,7 +27,7 @@ def document_kind(doc: Document) -> Finding | str:
     if kind is None:
         pos = doc.locate(())
         return Finding(
-            "CB011",
+            cb011.CODE,
             "document has no `kind:`",
             doc.path,
             pos.line,
@@ -37,7 +38,7 @@ def document_kind(doc: Document) -> Finding | str:
     pos = doc.locate(("kind",))
     hint = did_you_mean(str(kind), MODELS)
     return Finding(
-        "CB011",
+        cb011.CODE,
         f"unknown document kind {kind!r}" + (f"; {hint}" if hint else ""),
         doc.path,
         pos.line,
@@ -117,12 +118,12 @@ def _findings(doc: Document, model: type[BaseModel], exc: ValidationError) -> li
     suggested = {
         (f.field.rsplit(".", 1)[0], f.fix.removeprefix("rename it to ").strip("'"))
         for f in findings
-        if f.code == "CB101" and f.fix.startswith("rename it to ")
+        if f.code == cb101.CODE and f.fix.startswith("rename it to ")
     }
     kept = [
         f
         for f in findings
-        if not (f.code == "CB103" and tuple(f.field.rsplit(".", 1)) in suggested)
+        if not (f.code == cb103.CODE and tuple(f.field.rsplit(".", 1)) in suggested)
     ]
     return sorted(kept, key=lambda f: f.sort_key)
 
@@ -166,7 +167,7 @@ def _finding(doc: Document, model: type[BaseModel], err: Any) -> Finding:
         if allowed and not match:
             fix += f" (allowed: {', '.join(sorted(allowed))})"
         return Finding(
-            "CB101",
+            cb101.CODE,
             f"unknown field {name!r}{hint}",
             doc.path,
             pos.line,
@@ -180,7 +181,7 @@ def _finding(doc: Document, model: type[BaseModel], err: Any) -> Finding:
         name = str(loc[-1])
         where = display_path(path) or "the document"
         return Finding(
-            "CB103",
+            cb103.CODE,
             f"missing required field {name!r} in {where}",
             doc.path,
             pos.line,
@@ -192,7 +193,7 @@ def _finding(doc: Document, model: type[BaseModel], err: Any) -> Finding:
     pos = doc.locate(path)
     shown = display_path(path)
     return Finding(
-        "CB102",
+        cb102.CODE,
         f"{shown}: {msg}" if shown else msg,
         doc.path,
         pos.line,

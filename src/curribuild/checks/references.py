@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from curribuild.checks.codes import cb201, cb202, cb204, cb205, cb206, cb208, cb209
 from curribuild.curriculum import Curriculum, Loc, Origin
 from curribuild.facts import SCOPE_ROOTS, catalogue, paths_for_scope
 from curribuild.findings import Finding
@@ -38,7 +39,7 @@ def _disabled_rules(cur: Curriculum) -> Iterator[Finding]:
         if rule_id not in known:
             hint = did_you_mean(rule_id, known)
             yield cur.locator.finding(
-                "CB209",
+                cb209.CODE,
                 f"disable_rules names unknown rule {rule_id!r}" + (f"; {hint}" if hint else ""),
                 config_origin,
                 ("disable_rules", index),
@@ -70,7 +71,7 @@ def _prerequisites(cur: Curriculum) -> Iterator[Finding]:
                 continue
             hint = did_you_mean(req, known)
             yield cur.locator.finding(
-                "CB201",
+                cb201.CODE,
                 f"goal {gid!r} requires unknown goal {req!r}" + (f"; {hint}" if hint else ""),
                 origin,
                 ("requires", index),
@@ -90,7 +91,7 @@ def _cycles(cur: Curriculum) -> Iterator[Finding]:
                 nxt = cycle[index + 1]
                 req_index = full[gid].index(nxt)
                 yield cur.locator.finding(
-                    "CB202",
+                    cb202.CODE,
                     "prerequisite cycle: " + " -> ".join(cycle),
                     origin,
                     ("requires", req_index),
@@ -137,17 +138,17 @@ def _conditions(
     for leaf, loc in condition_leaves(condition):
         problem = fact_path_problem(leaf.fact, scope)
         if problem:
-            yield cur.locator.finding("CB204", f"{what}: {problem}", origin, (*loc, "fact"))
+            yield cur.locator.finding(cb204.CODE, f"{what}: {problem}", origin, (*loc, "fact"))
         operand = leaf.operand
         impossible = literal_problem(leaf)
         op_key = "in" if leaf.op == "in" else leaf.op
         if impossible and not problem:
-            yield cur.locator.finding("CB208", f"{what}: {impossible}", origin, (*loc, op_key))
+            yield cur.locator.finding(cb208.CODE, f"{what}: {impossible}", origin, (*loc, op_key))
         if isinstance(operand, FactRef):
             problem = fact_path_problem(operand.fact, scope)
             if problem:
                 yield cur.locator.finding(
-                    "CB204", f"{what}: {problem}", origin, (*loc, op_key, "fact")
+                    cb204.CODE, f"{what}: {problem}", origin, (*loc, op_key, "fact")
                 )
 
 
@@ -226,7 +227,7 @@ def _unknown_method(
 ) -> Finding:
     hint = did_you_mean(method_id, cur.methods)
     return cur.locator.finding(
-        "CB205",
+        cb205.CODE,
         f"rule {rule_id!r} names unknown method {method_id!r}" + (f"; {hint}" if hint else ""),
         origin,
         sub,
@@ -244,7 +245,7 @@ def check_needs(needs: Needs, cur: Curriculum, origin: Origin) -> list[Finding]:
         hint = did_you_mean(gap.topic, taught)
         findings.append(
             cur.locator.finding(
-                "CB206",
+                cb206.CODE,
                 f"gap topic {gap.topic!r} is taught by no goal of curriculum {cur.name!r}"
                 + (f"; {hint}" if hint else ""),
                 origin,

@@ -8,12 +8,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from curribuild.checks.codes import LINTS, default_severity
+from curribuild.checks.codes import cb015, cb102, cb207
 from curribuild.checks.codes.cb013 import CODE as CB013
 from curribuild.checks.codes.cb401 import check_document, patterns_for
 from curribuild.checks.context import LintContext
 from curribuild.checks.lintdata import MAX_STIGMA_TERMS
 from curribuild.checks.references import check_curriculum, check_needs
+from curribuild.checks.registry import LINTS, default_severity
 from curribuild.curriculum import (
     Curriculum,
     Locator,
@@ -208,7 +209,7 @@ def run_check(options: CheckOptions) -> CheckResult:
         config_file = repo_root / "curribuild.yaml"
         findings.append(
             Locator().finding(
-                "CB102",
+                cb102.CODE,
                 f"stigma_terms: {len(extra_terms):,} terms, more than the limit of "
                 f"{MAX_STIGMA_TERMS:,}; the terms past it are not checked",
                 Origin(display_path(config_file), config_file, ()),
@@ -226,7 +227,7 @@ def run_check(options: CheckOptions) -> CheckResult:
         if deadline is not None and time.monotonic() > deadline:
             findings.append(
                 Finding(
-                    "CB015",
+                    cb015.CODE,
                     f"time budget of {options.max_seconds:g} s exceeded: "
                     f"{len(files) - number} of {len(files)} files were not checked",
                     fix="raise --max-seconds (or limits.max_seconds), or check fewer files",
@@ -301,7 +302,7 @@ def _check_needs(
         except UserError as exc:
             return [
                 locator.finding(
-                    "CB207",
+                    cb207.CODE,
                     exc.message,
                     origin,
                     ("curriculum",),

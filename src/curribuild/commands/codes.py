@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
-from curribuild.checks.codes import CODES, get
+from curribuild.checks.registry import CODES, get
 from curribuild.errors import UsageError
 from curribuild.suggest import did_you_mean
 

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from curribuild.atomic import write_output
+from curribuild.checks.codes import cb207, cb308, cb312, cb313
 from curribuild.curriculum import display_path
 from curribuild.errors import UsageError, UserError
 from curribuild.inputs import load_for_needs
@@ -25,9 +26,9 @@ SUMMARY_DAYS = 14  # a summary, not the agenda: `curribuild render` prints every
 
 # Where in the needs file a planning error belongs, by code.
 _NEEDS_FIELDS: dict[str, tuple[str, ...]] = {
-    "CB207": ("curriculum",),
-    "CB312": ("constraints", "day_end"),
-    "CB313": ("constraints", "days"),
+    cb207.CODE: ("curriculum",),
+    cb312.CODE: ("constraints", "day_end"),
+    cb313.CODE: ("constraints", "days"),
 }
 
 
@@ -148,7 +149,7 @@ def print_summary(plan: Plan, where: str, console: Console, needs: str = "NEEDS"
                     "yellow",
                 )
             )
-    findings = [f for f in plan.findings if f.code != "CB308"]  # listed above
+    findings = [f for f in plan.findings if f.code != cb308.CODE]  # listed above
     for finding in findings[:MAX_LISTED]:
         style = "red" if finding.severity == "error" else "yellow"
         rule = f" [{finding.rule}]" if finding.rule else ""

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from curribuild.atomic import write_output
+from curribuild.checks.codes import cb701
 from curribuild.errors import UsageError, UserError
 from curribuild.findings import Finding
 from curribuild.planfile import DEFAULT_PLAN, load_plan, special_kind
@@ -47,7 +48,7 @@ def check_audience(fmt: str, audience: str | None) -> str:
 
 def _template_refused(path: Path, message: str, fix: str) -> UserError:
     shown = path.as_posix()
-    return UserError(f"{shown}: {message}", [Finding("CB701", message, shown, 1, 1, fix=fix)])
+    return UserError(f"{shown}: {message}", [Finding(cb701.CODE, message, shown, 1, 1, fix=fix)])
 
 
 def template_file(path: Path, *, given: bool = False) -> Path:

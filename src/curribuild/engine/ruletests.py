@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from curribuild.checks.codes import cb601, cb602, cb603
 from curribuild.curriculum import Curriculum, Origin
 from curribuild.engine.evidence import EvidenceFacts
 from curribuild.engine.match import Matcher
@@ -58,7 +59,7 @@ def _invalid(cur: Curriculum, origin: Origin, part: str, exc: ValidationError) -
         shown = display_path(tuple(err["loc"]))
         out.append(
             cur.locator.finding(
-                "CB602",
+                cb602.CODE,
                 f"case given.{part}: {shown + ': ' if shown else ''}"
                 f"{str(err['msg']).removeprefix('Value error, ')}",
                 origin,
@@ -83,7 +84,7 @@ def _run_case(
             if rule_id not in known_rules:
                 problems.append(
                     cur.locator.finding(
-                        "CB603",
+                        cb603.CODE,
                         f"case {case.id!r} names unknown rule {rule_id!r}",
                         origin,
                         ("expect", field_name, index),
@@ -100,7 +101,7 @@ def _run_case(
         if method_id not in cur.methods:
             problems.append(
                 cur.locator.finding(
-                    "CB603", f"case {case.id!r} names unknown method {method_id!r}", origin
+                    cb603.CODE, f"case {case.id!r} names unknown method {method_id!r}", origin
                 )
             )
     if problems:
@@ -177,7 +178,7 @@ def _failures(
         return []
     return [
         cur.locator.finding(
-            "CB601",
+            cb601.CODE,
             f"rule test {case.id!r} failed: {'; '.join(failures)} "
             f"(fired: {', '.join(fired) or 'none'})",
             origin,

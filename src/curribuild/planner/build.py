@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 
+from curribuild.checks.codes import cb303, cb306, cb307, cb308, cb310, cb311, cb313, cb314, cb315
 from curribuild.curriculum import Curriculum
 from curribuild.engine.conditions import named_operands
 from curribuild.engine.match import Fired, Matcher
@@ -194,7 +195,7 @@ class Planner:
             if item.required:
                 raise InfeasiblePlan(
                     f"core goal {item.goal.id!r} cannot be taught: {why}",
-                    [Finding("CB303", f"core goal {item.goal.id!r}: {why}", fix=_cb303_fix())],
+                    [Finding(cb303.CODE, f"core goal {item.goal.id!r}: {why}", fix=_cb303_fix())],
                 )
             if item.requested:
                 self.dropped.append(
@@ -203,7 +204,7 @@ class Planner:
                 if not missing and refused is None:  # a refusal is a decision, not a defect
                     self.findings.append(
                         pm.PlanFinding(
-                            code="CB303",
+                            code=cb303.CODE,
                             severity="warning",
                             message=f"goal {item.goal.id!r} has no eligible method: "
                             + why.split(": ", 1)[1],
@@ -398,7 +399,7 @@ def build_plan(needs: Needs, cur: Curriculum) -> pm.Plan:
                 "the planner found no plan within its time limit",
                 [
                     Finding(
-                        "CB313",
+                        cb313.CODE,
                         "no plan found within the solver's deterministic time limit",
                         fix="raise planning.solver.deterministic_seconds in curriculum.yaml, "
                         "or plan fewer days at once",
@@ -546,7 +547,7 @@ def assemble(
         assert first is not None
         findings.append(
             _finding(
-                "CB314",
+                cb314.CODE,
                 f"start_date {c.start_date.isoformat()} is a {c.start_date:%A}; the programme "
                 f"starts on {first:%A} {first.isoformat()} (set `weekends: true` to teach at "
                 "weekends)",
@@ -571,7 +572,10 @@ def assemble(
                 message += " " + _unavoidable(planner, problem, solution, f.rule)
             findings.append(
                 _finding(
-                    "CB310" if f.effect == "warn" else "CB311", message, f.rule, f.effect == "error"
+                    cb310.CODE if f.effect == "warn" else cb311.CODE,
+                    message,
+                    f.rule,
+                    f.effect == "error",
                 )
             )
     chosen = _chosen(problem, solution)
@@ -601,7 +605,7 @@ def assemble(
             if f.effect in ("warn", "error"):
                 findings.append(
                     _finding(
-                        "CB310" if f.effect == "warn" else "CB311",
+                        cb310.CODE if f.effect == "warn" else cb311.CODE,
                         f"goal {spec.id!r}: {f.value}",
                         f.rule,
                         f.effect == "error",
@@ -656,7 +660,7 @@ def assemble(
         if minutes < _full(spec):
             findings.append(
                 _finding(
-                    "CB315",
+                    cb315.CODE,
                     f"goal {spec.id!r} is taught in {minutes} of its {_full(spec)} minutes "
                     "to fit the programme",
                 )
@@ -675,7 +679,7 @@ def assemble(
             )
         )
     for d in dropped:
-        findings.append(_finding("CB308", f"goal {d.id!r} not in the plan: {d.reason}"))
+        findings.append(_finding(cb308.CODE, f"goal {d.id!r} not in the plan: {d.reason}"))
     matched = [
         (
             problem.goals[i],
@@ -689,7 +693,7 @@ def assemble(
     if not follow_up:
         findings.append(
             _finding(
-                "CB306",
+                cb306.CODE,
                 "the programme has no follow-up session; add a programme rule with "
                 "add_session: {session: follow-up, ...}",
             )
@@ -960,7 +964,7 @@ def _evaluation(
         if ev is None:
             findings.append(
                 _finding(
-                    "CB307",
+                    cb307.CODE,
                     f"goal {goal.id!r} has no evaluation and the curriculum sets no "
                     f"default for the {goal.domain} domain",
                 )

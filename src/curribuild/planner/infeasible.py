@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from curribuild.checks.codes import cb312, cb313
 from curribuild.engine.match import Fired
 from curribuild.errors import InfeasiblePlan
 from curribuild.findings import Finding
@@ -109,7 +110,7 @@ def _too_long_for_a_day(problem: Problem, core: list[str]) -> InfeasiblePlan | N
                 f"no plan meets the request: {message}",
                 [
                     Finding(
-                        "CB312",
+                        cb312.CODE,
                         message,
                         fix="lengthen the day (constraints.day_start/day_end), or give the goal a "
                         "shorter minimum in the curriculum",
@@ -140,7 +141,7 @@ def infeasible_error(
             f"no plan meets the request: {message}",
             [
                 Finding(
-                    "CB313",
+                    cb313.CODE,
                     message,
                     fix=f"lower the gap {empty[0]} from high to medium priority, or add a goal "
                     "and method for it to the curriculum",
@@ -173,7 +174,7 @@ def infeasible_error(
     fixes = relaxations(planner, problem, core, fired)
     findings = [
         Finding(
-            "CB313",
+            cb313.CODE,
             message,
             fix=("; or ".join(fixes))
             if fixes

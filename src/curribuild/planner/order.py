@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 
+from curribuild.checks.codes import cb202
 from curribuild.errors import InfeasiblePlan
 from curribuild.findings import Finding
 from curribuild.graph import find_cycles
@@ -54,6 +55,6 @@ def order_goals(selected: list[Selected]) -> list[Selected]:
         text = " -> ".join(cycle)
         raise InfeasiblePlan(
             f"prerequisite cycle: {text}",
-            [Finding("CB202", f"prerequisite cycle: {text}", fix="remove one prerequisite")],
+            [Finding(cb202.CODE, f"prerequisite cycle: {text}", fix="remove one prerequisite")],
         )
     return out

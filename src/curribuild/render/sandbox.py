@@ -34,6 +34,7 @@ from jinja2.sandbox import (
 )
 from markupsafe import Markup
 
+from curribuild.checks.codes import cb701
 from curribuild.errors import UserError
 from curribuild.findings import Finding
 from curribuild.render.limits import (
@@ -480,5 +481,5 @@ def _error(where: str, line: int, message: str) -> UserError:
     located = f"{where}:{line}" if line else where
     return UserError(
         f"{located}: {message}",
-        [Finding("CB701", message, where, line, 1 if line else 0, fix="fix the template")],
+        [Finding(cb701.CODE, message, where, line, 1 if line else 0, fix="fix the template")],
     )

@@ -63,7 +63,7 @@ def _summary(count: int, what: str, first: Finding) -> str:
 def report(result: CheckResult, out: TextIO, color: bool) -> None:
     from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
 
-    from curribuild.checks.codes import CODES
+    from curribuild.checks.registry import CODES
 
     fail = {Severity.ERROR, Severity.WARNING} if result.strict else {Severity.ERROR}
     by_case: dict[tuple[str, str], list[Finding]] = defaultdict(list)

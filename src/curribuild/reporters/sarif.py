@@ -77,7 +77,7 @@ def help_text(doc: str) -> str:
 
 
 def _rules() -> tuple[list[dict[str, Any]], dict[str, int]]:
-    from curribuild.checks.codes import CODES
+    from curribuild.checks.registry import CODES
 
     rules = []
     index = {}

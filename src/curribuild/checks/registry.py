@@ -1,0 +1,170 @@
+"""The registry of check codes: every code module, listed here explicitly.
+
+Each module's docstring is the code's user documentation (What it finds / Why it
+matters / Example / Instead); ``curribuild codes CODE`` prints it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+
+from curribuild.checks.codes import (
+    cb001,
+    cb002,
+    cb003,
+    cb004,
+    cb005,
+    cb006,
+    cb007,
+    cb008,
+    cb009,
+    cb010,
+    cb011,
+    cb012,
+    cb013,
+    cb014,
+    cb015,
+    cb101,
+    cb102,
+    cb103,
+    cb104,
+    cb201,
+    cb202,
+    cb203,
+    cb204,
+    cb205,
+    cb206,
+    cb207,
+    cb208,
+    cb209,
+    cb301,
+    cb302,
+    cb303,
+    cb304,
+    cb305,
+    cb306,
+    cb307,
+    cb308,
+    cb310,
+    cb311,
+    cb312,
+    cb313,
+    cb314,
+    cb315,
+    cb316,
+    cb401,
+    cb501,
+    cb502,
+    cb601,
+    cb602,
+    cb603,
+    cb701,
+    cb801,
+    cb802,
+    cb803,
+    cb804,
+    cb805,
+    cb806,
+    cb807,
+)
+from curribuild.findings import Severity
+
+_MODULES: tuple[ModuleType, ...] = (
+    cb001,
+    cb002,
+    cb003,
+    cb004,
+    cb005,
+    cb006,
+    cb007,
+    cb008,
+    cb009,
+    cb010,
+    cb011,
+    cb012,
+    cb013,
+    cb014,
+    cb015,
+    cb101,
+    cb102,
+    cb103,
+    cb104,
+    cb201,
+    cb202,
+    cb203,
+    cb204,
+    cb205,
+    cb206,
+    cb207,
+    cb208,
+    cb209,
+    cb301,
+    cb302,
+    cb303,
+    cb304,
+    cb305,
+    cb306,
+    cb307,
+    cb308,
+    cb310,
+    cb311,
+    cb312,
+    cb313,
+    cb314,
+    cb315,
+    cb316,
+    cb401,
+    cb501,
+    cb502,
+    cb601,
+    cb602,
+    cb603,
+    cb701,
+    cb801,
+    cb802,
+    cb803,
+    cb804,
+    cb805,
+    cb806,
+    cb807,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeInfo:
+    code: str
+    name: str
+    summary: str
+    default_severity: Severity
+    doc: str
+
+
+def _info(module: ModuleType) -> CodeInfo:
+    return CodeInfo(
+        code=module.CODE,
+        name=module.NAME,
+        summary=module.SUMMARY,
+        default_severity=module.DEFAULT_SEVERITY,
+        doc=(module.__doc__ or "").strip(),
+    )
+
+
+CODES: dict[str, CodeInfo] = {info.code: info for info in map(_info, _MODULES)}
+
+
+def get(code: str) -> CodeInfo:
+    """The documentation of ``code``; raises ``KeyError`` for an unknown code."""
+    try:
+        return CODES[code.upper()]
+    except KeyError:
+        raise KeyError(f"unknown check code {code!r}") from None
+
+
+def default_severity(code: str) -> Severity:
+    info = CODES.get(code)
+    return info.default_severity if info else Severity.ERROR
+
+
+# Modules with a ``check(ctx)`` function run as lints on each curriculum.
+LINTS: tuple[ModuleType, ...] = tuple(m for m in _MODULES if hasattr(m, "check"))
