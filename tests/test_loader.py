@@ -640,3 +640,16 @@ def test_a_duplicate_key_keeps_full_tracking() -> None:
     assert doc.source_map is None
     assert [p.code for p in doc.problems] == ["CB002"]
     assert doc.locate(("kind",)) == Position(2, 7)
+
+
+def test_a_large_source_map_is_searched_by_index_with_the_same_answers() -> None:
+    items = "".join(f"  - id: g{i}\n    title: Goal {i}\n    topics: [a, b]\n" for i in range(800))
+    doc = _mapped("kind: goals\ngoals:\n" + items)
+    assert doc.source_map is not None
+    assert len(doc.source_map.parents) > loader.SCAN_LIMIT
+    values, keys = loader._track_positions(doc.text, doc.limits)
+    for loc, position in values.items():
+        assert doc.locate(loc) == position, loc
+    for loc, position in keys.items():
+        assert doc.locate(loc, key=True) == position, loc
+    assert doc.locate(("goals", 799, "nothing")) == values[("goals", 799)]

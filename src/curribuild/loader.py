@@ -111,7 +111,13 @@ def _unpack(mark: int) -> Position:
     return Position(mark >> 32, mark & 0xFFFFFFFF)
 
 
-@dataclass(frozen=True, slots=True)
+# A map of more nodes than this is searched through an index of (parent, name), built
+# at its first lookup: a scan stays cheap in a small document, and a huge one (a
+# hostile file with 200,000 findings) is not searched from the start per finding.
+SCAN_LIMIT = 2_000
+
+
+@dataclass(slots=True)
 class SourceMap:
     """Where each node of a document starts, recorded by its one parse.
 
@@ -126,23 +132,32 @@ class SourceMap:
     names: list[str | int]
     marks: array[int]
     key_marks: array[int]
+    _index: dict[tuple[int, str | int], int] | None = field(default=None, repr=False)
+
+    def _child(self, node: int, part: str | int) -> int:
+        """The child of ``node`` named ``part``, or -1."""
+        parents, names = self.parents, self.names
+        count = len(parents)
+        if count > SCAN_LIMIT:
+            if self._index is None:
+                self._index = {(parents[i], names[i]): i for i in range(1, count)}
+            return self._index.get((node, part), -1)
+        child = node + 1
+        while child < count:
+            parent = parents[child]
+            if parent == node and names[child] == part:
+                return child
+            if parent < node:  # past the end of the node's subtree
+                return -1
+            child += 1
+        return -1
 
     def locate(self, loc: Sequence[str | int], *, key: bool = False) -> Position:
         """As :meth:`Document.locate`."""
-        parents, names = self.parents, self.names
-        count = len(parents)
         node = 0
         for part in loc:
-            child = node + 1
-            while child < count:
-                parent = parents[child]
-                if parent == node and names[child] == part:
-                    break
-                if parent < node:  # past the end of the node's subtree
-                    child = count
-                    break
-                child += 1
-            if child >= count:
+            child = self._child(node, part)
+            if child < 0:
                 return _unpack(self.marks[node])
             node = child
         if key and self.key_marks[node]:
