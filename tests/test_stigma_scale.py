@@ -4,7 +4,6 @@ configured terms and on findings per document (issue 15)."""
 from __future__ import annotations
 
 import random
-import time
 from pathlib import Path
 from typing import Any
 
@@ -38,15 +37,14 @@ def write_repo(root: Path, terms: int) -> None:
     (root / "methods.yaml").write_text(yaml.safe_dump(doc, width=10**9), encoding="utf-8")
 
 
-def test_96000_character_line_with_many_terms_in_well_under_a_second(tmp_path: Path) -> None:
+def test_96000_character_line_with_many_terms_is_capped_and_located(tmp_path: Path) -> None:
+    """Speed is the benchmark's job (no timed assertion here): this holds the cap and
+    the places of the findings on a very long line with the most extra terms."""
     write_repo(tmp_path, 0)
     extra = tuple(StigmaTerm.model_validate(t) for t in extra_terms(MAX_STIGMA_TERMS))
-    started = time.perf_counter()
     patterns = patterns_for(extra)
     doc = load_file(tmp_path / "methods.yaml", "methods.yaml")
     findings = list(check_document(doc, patterns))
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, elapsed
     assert len(findings) == MAX_FINDINGS + 1
     assert "more stigmatising words" in findings[-1].message
     shown = {f.message.split("'")[1] for f in findings[:-1]}
