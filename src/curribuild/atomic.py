@@ -29,7 +29,7 @@ def _umask() -> int:
     return current
 
 
-_KINDS = (
+SPECIAL_KINDS = (  # what a path may be that is not a file or a folder
     (stat.S_ISFIFO, "a named pipe"),
     (stat.S_ISCHR, "a device"),
     (stat.S_ISBLK, "a device"),
@@ -55,7 +55,7 @@ def _refuse_special(path: Path) -> None:
         )
     if stat.S_ISDIR(mode):
         raise UserError(f"cannot write {path}: it is a directory")
-    for test, kind in _KINDS:
+    for test, kind in SPECIAL_KINDS:
         if test(mode):
             raise UserError(
                 f"cannot write {path}: it is {kind}, not a regular file "

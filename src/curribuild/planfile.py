@@ -4,11 +4,11 @@ refused, and every way it can be wrong reported as CB014 with its place."""
 from __future__ import annotations
 
 import json
-import stat
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from curribuild.atomic import SPECIAL_KINDS
 from curribuild.checks.codes import cb014
 from curribuild.errors import UsageError, UserError
 from curribuild.findings import Finding
@@ -18,21 +18,13 @@ DEFAULT_PLAN = Path("build") / "plan.json"
 MAX_PLAN_BYTES = 200_000_000
 
 
-_SPECIAL_KINDS = (
-    (stat.S_ISFIFO, "a named pipe"),
-    (stat.S_ISCHR, "a device"),
-    (stat.S_ISBLK, "a device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
 def special_kind(path: Path) -> str:
     """What ``path`` is when it is a pipe, device or socket (links followed), else ``""``."""
     try:
         mode = path.stat().st_mode
     except (OSError, ValueError):
         return ""
-    return next((kind for test, kind in _SPECIAL_KINDS if test(mode)), "")
+    return next((kind for test, kind in SPECIAL_KINDS if test(mode)), "")
 
 
 def load_plan(path: Path) -> Plan:
