@@ -3,6 +3,7 @@ every command has help text and appears in the README."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 
@@ -218,3 +219,24 @@ def test_readme_names_every_intervision_format_of_the_catalogue() -> None:
     }.items():
         assert method in names, method
         assert words in text, method
+
+
+def test_every_lint_is_in_the_registry_of_its_scope() -> None:
+    """A code module says its scope; the typed registry lists each lint once, under it."""
+    from curribuild.checks import registry
+
+    scopes = {
+        info.code: getattr(
+            importlib.import_module(f"curribuild.checks.codes.{info.code.lower()}"), "SCOPE", ""
+        )
+        for info in CODES.values()
+    }
+    assert sorted(m.CODE for m in registry.GOAL_LINTS) == sorted(
+        c for c, s in scopes.items() if s == "goal"
+    )
+    assert sorted(m.CODE for m in registry.CURRICULUM_LINTS) == sorted(
+        c for c, s in scopes.items() if s == "curriculum"
+    )
+    assert all(callable(getattr(m, "prepare", None)) for m in registry.GOAL_LINTS)
+    assert all(callable(getattr(m, "check", None)) for m in registry.CURRICULUM_LINTS)
+    assert scopes["CB401"] == "document"

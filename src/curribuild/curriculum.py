@@ -11,6 +11,7 @@ override); within one layer ids are unique per kind (CB203).
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -91,6 +92,11 @@ class Locator:
         self._docs: OrderedDict[Path, Document | None] = OrderedDict()
         self._maps: dict[Path, SourceMap] = {}
         self._keep = keep
+
+    def drop_map(self, file: Path) -> None:
+        """Forget ``file``'s source map (a later finding in it reads the file again)."""
+        self._maps.pop(file, None)
+        self._docs.pop(file, None)
 
     def remember(self, file: Path, doc: Document | None) -> None:
         if doc is not None and doc.source_map is not None:
@@ -242,6 +248,31 @@ def _kinds() -> list[str]:
     return list(MODELS)
 
 
+_KIND_LINE = re.compile(rb"kind:[ \t]*(['\"]?)([a-z-]+)\1[ \t]*(?:#.*)?")
+
+
+def leading_kind(file: Path) -> str | None:
+    """The kind a file declares on its first line of content (``kind: goals`` at column
+    0, after comments, directives and ``---``), read from its first 4 KB; else None.
+
+    ``check`` uses it only to choose an order: the document's loaded kind decides.
+    """
+    try:
+        if not file.is_file():  # a pipe or device is not opened here
+            return None
+        with file.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None
+    for raw in head.removeprefix(b"\xef\xbb\xbf").splitlines():
+        line = raw.rstrip()
+        if not line or line.startswith((b"#", b"%")) or line == b"---":
+            continue
+        match = _KIND_LINE.fullmatch(line)
+        return match.group(2).decode() if match else None
+    return None
+
+
 def _looks_like_document(file: Path) -> bool:
     """Whether an unloadable file still says it is a curribuild document."""
     try:
@@ -327,18 +358,7 @@ def assemble(
             origin = Origin(doc.path, doc.file, (field_name, index))
             key = (kind, item_id)
             if key in seen:
-                first = seen[key]
-                first_pos = locator.position(first, ("id",))
-                findings.append(
-                    locator.finding(
-                        cb203.CODE,
-                        f"duplicate {kind} id {item_id!r} (first defined at "
-                        f"{first.path}:{first_pos.line}:{first_pos.col})",
-                        origin,
-                        ("id",),
-                        fix=f"rename one of the two {kind}s",
-                    )
-                )
+                findings.append(duplicate_id(locator, kind, item_id, seen[key], origin))
                 continue
             seen[key] = origin
             cur.origins[key] = origin
@@ -362,6 +382,21 @@ def assemble(
     for rule_id in config.disable_rules:
         cur.rules.pop(rule_id, None)
     return cur, findings
+
+
+def duplicate_id(
+    locator: Locator, kind: str, item_id: str, first: Origin, again: Origin
+) -> Finding:
+    """CB203: ``item_id`` defined again at ``again`` in the layer that defined it at ``first``."""
+    first_pos = locator.position(first, ("id",))
+    return locator.finding(
+        cb203.CODE,
+        f"duplicate {kind} id {item_id!r} (first defined at "
+        f"{first.path}:{first_pos.line}:{first_pos.col})",
+        again,
+        ("id",),
+        fix=f"rename one of the two {kind}s",
+    )
 
 
 def merge_config(base: Config, own: Config) -> Config:

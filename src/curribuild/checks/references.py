@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from curribuild.checks.codes import cb201, cb202, cb204, cb205, cb206, cb208, cb209
+from curribuild.checks.index import GoalIndex
 from curribuild.curriculum import Curriculum, Loc, Origin
 from curribuild.facts import SCOPE_ROOTS, catalogue, paths_for_scope
 from curribuild.findings import Finding
@@ -19,11 +20,13 @@ def _own(cur: Curriculum, origin: Origin | None) -> bool:
     return cur.owns(origin)
 
 
-def check_curriculum(cur: Curriculum) -> list[Finding]:
-    """CB201, CB202, CB204, CB205 on the curriculum's own items."""
+def check_curriculum(cur: Curriculum, index: GoalIndex | None = None) -> list[Finding]:
+    """CB201, CB202, CB204, CB205, CB209 on the curriculum's own items; its goals are
+    read from ``index`` when ``check`` streamed them (else from the curriculum)."""
+    goals = index if index is not None else GoalIndex.of(cur)
     findings: list[Finding] = []
-    findings.extend(_prerequisites(cur))
-    findings.extend(_cycles(cur))
+    findings.extend(_prerequisites(cur, goals))
+    findings.extend(_cycles(cur, goals))
     findings.extend(_rules(cur))
     findings.extend(_instruments(cur))
     findings.extend(_disabled_rules(cur))
@@ -46,25 +49,12 @@ def _disabled_rules(cur: Curriculum) -> Iterator[Finding]:
             )
 
 
-def requires_graph(cur: Curriculum) -> dict[str, list[str]]:
-    """Goal id -> prerequisite ids, for valid goals and for invalid ones whose
-    ``requires`` is still a list of ids."""
-    graph = {gid: list(goal.requires) for gid, goal in cur.goals.items()}
-    for (kind, item_id), raw in cur.invalid.items():
-        if kind == "goal":
-            reqs = raw.get("requires")
-            graph[item_id] = (
-                [r for r in reqs if isinstance(r, str)] if isinstance(reqs, list) else []
-            )
-    return graph
-
-
-def _prerequisites(cur: Curriculum) -> Iterator[Finding]:
-    known = {item_id for kind, item_id in cur.origins if kind == "goal"}
-    for gid, requires in requires_graph(cur).items():
-        origin = cur.origin("goal", gid)
-        if not _own(cur, origin):
+def _prerequisites(cur: Curriculum, goals: GoalIndex) -> Iterator[Finding]:
+    known = goals.known()
+    for gid, requires in goals.graph().items():
+        if not goals.own(gid):
             continue
+        origin = goals.origin(gid)
         assert origin is not None
         for index, req in enumerate(requires):
             if req in known:
@@ -79,14 +69,14 @@ def _prerequisites(cur: Curriculum) -> Iterator[Finding]:
             )
 
 
-def _cycles(cur: Curriculum) -> Iterator[Finding]:
-    full = requires_graph(cur)
+def _cycles(cur: Curriculum, goals: GoalIndex) -> Iterator[Finding]:
+    full = goals.graph()
     graph = {gid: [r for r in reqs if r in full] for gid, reqs in full.items()}
     for cycle in find_cycles(graph):
         # report at the first goal of the cycle that is the curriculum's own
         for index, gid in enumerate(cycle[:-1]):
-            origin = cur.origin("goal", gid)
-            if _own(cur, origin):
+            if goals.own(gid):
+                origin = goals.origin(gid)
                 assert origin is not None
                 nxt = cycle[index + 1]
                 req_index = full[gid].index(nxt)
@@ -235,9 +225,11 @@ def _unknown_method(
     )
 
 
-def check_needs(needs: Needs, cur: Curriculum, origin: Origin) -> list[Finding]:
+def check_needs(
+    needs: Needs, cur: Curriculum, origin: Origin, goals: GoalIndex | None = None
+) -> list[Finding]:
     """CB206: gap topics that no goal of the curriculum teaches."""
-    taught = {topic for goal in cur.goals.values() for topic in goal.topics}
+    taught = (goals if goals is not None else GoalIndex.of(cur)).topics
     findings = []
     for index, gap in enumerate(needs.gaps):
         if gap.topic in taught:

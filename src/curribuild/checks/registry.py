@@ -6,8 +6,10 @@ matters / Example / Instead); ``curribuild codes CODE`` prints it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import ModuleType
+from typing import TYPE_CHECKING, Protocol
 
 from curribuild.checks.codes import (
     cb001,
@@ -68,7 +70,10 @@ from curribuild.checks.codes import (
     cb806,
     cb807,
 )
-from curribuild.findings import Severity
+from curribuild.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from curribuild.checks.context import GoalCheck, LintContext
 
 _MODULES: tuple[ModuleType, ...] = (
     cb001,
@@ -166,5 +171,25 @@ def default_severity(code: str) -> Severity:
     return info.default_severity if info else Severity.ERROR
 
 
-# Modules with a ``check(ctx)`` function run as lints on each curriculum.
-LINTS: tuple[ModuleType, ...] = tuple(m for m in _MODULES if hasattr(m, "check"))
+class CurriculumLint(Protocol):
+    """A lint of one whole curriculum (``SCOPE = "curriculum"``)."""
+
+    CODE: str
+
+    def check(self, ctx: LintContext) -> Iterable[Finding]: ...
+
+
+class GoalLint(Protocol):
+    """A lint of each of a curriculum's own goals (``SCOPE = "goal"``): prepared once per
+    curriculum (None: nothing to check), then called on every goal, streamed or loaded."""
+
+    CODE: str
+
+    def prepare(self, ctx: LintContext) -> GoalCheck | None: ...
+
+
+CURRICULUM_LINTS: tuple[CurriculumLint, ...] = (cb104, cb304, cb305, cb306, cb316)
+GOAL_LINTS: tuple[GoalLint, ...] = (cb301, cb302, cb303, cb307, cb501, cb502)
+LINTS: tuple[ModuleType, ...] = tuple(
+    m for m in _MODULES if getattr(m, "SCOPE", "") in {"curriculum", "goal"}
+)

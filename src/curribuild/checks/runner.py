@@ -12,9 +12,10 @@ from curribuild.checks.codes import cb015, cb102, cb207
 from curribuild.checks.codes.cb013 import CODE as CB013
 from curribuild.checks.codes.cb401 import check_document, patterns_for
 from curribuild.checks.context import LintContext
+from curribuild.checks.index import GoalIndex
 from curribuild.checks.lintdata import MAX_STIGMA_TERMS
 from curribuild.checks.references import check_curriculum, check_needs
-from curribuild.checks.registry import LINTS, default_severity
+from curribuild.checks.registry import CURRICULUM_LINTS, GOAL_LINTS, default_severity
 from curribuild.curriculum import (
     Curriculum,
     Locator,
@@ -25,6 +26,7 @@ from curribuild.curriculum import (
     display_path,
     find_config_root,
     forget,
+    leading_kind,
     parse_file,
 )
 from curribuild.discovery import Globs, IgnoreFiles, discover, real, repository_root
@@ -33,6 +35,7 @@ from curribuild.errors import UsageError, UserError
 from curribuild.findings import Finding, Severity
 from curribuild.loader import DEFAULT_LIMITS, Document, Limits
 from curribuild.models.config import Config
+from curribuild.models.goals import GoalsDocument
 from curribuild.models.needs import Needs
 from curribuild.sourcefile import source_line
 
@@ -223,17 +226,22 @@ def run_check(options: CheckOptions) -> CheckResult:
     def per_document(doc: Document) -> Iterable[Finding]:
         return check_document(doc, patterns)
 
-    for number, (file, explicit) in enumerate(files):
+    # Goals files come last, one at a time, so their models need not be kept
+    # (checks/index.py); every other document is loaded first.
+    streamed = [leading_kind(file) == "goals" for file, _ in files]
+    order = sorted(range(len(files)), key=lambda n: streamed[n])
+    late: dict[Path, list[tuple[Path, bool]]] = {}
+    unchecked: list[int] = []
+    for position, number in enumerate(order):
         if deadline is not None and time.monotonic() > deadline:
-            findings.append(
-                Finding(
-                    cb015.CODE,
-                    f"time budget of {options.max_seconds:g} s exceeded: "
-                    f"{len(files) - number} of {len(files)} files were not checked",
-                    fix="raise --max-seconds (or limits.max_seconds), or check fewer files",
-                )
-            )
+            unchecked = order[position:]
             break
+        file, explicit = files[number]
+        if streamed[number]:
+            root = find_config_root(file) or _fallback_root(file, fallback_roots)
+            late.setdefault(root, []).append((file, explicit))
+            groups.setdefault(root, [])
+            continue
         parsed, problems = parse_file(
             file,
             display_path(file),
@@ -254,18 +262,59 @@ def run_check(options: CheckOptions) -> CheckResult:
         root = find_config_root(file) or _fallback_root(file, fallback_roots)
         groups.setdefault(root, []).append(parsed)
     curricula: dict[Path, Curriculum] = {}
+    indexes: dict[Path, GoalIndex] = {}
     for root, parsed_docs in sorted(groups.items(), key=lambda item: item[0].as_posix()):
         cur, problems = build_curriculum(root, parsed_docs, locator, options.limits)
         curricula[root] = cur
+        index = indexes[root] = GoalIndex.of(cur, (p.file for p in parsed_docs))
+        ctx = LintContext(cur, parsed_docs, locator, extra_terms, index)
+        goal_checks = [c for lint in GOAL_LINTS if (c := lint.prepare(ctx)) is not None]
+        for file, explicit in late.get(root, []):
+            if deadline is not None and time.monotonic() > deadline:
+                unchecked.append(0)
+                continue
+            parsed, more = parse_file(
+                file,
+                display_path(file),
+                options.limits,
+                locator,
+                explicit=explicit,
+                per_document=per_document,
+            )
+            findings.extend(more)
+            if parsed is None:
+                locator.drop_map(file)
+                continue
+            documents += 1
+            if not isinstance(parsed.model, GoalsDocument):  # said goals, is not: keep it
+                parsed_docs.append(parsed)
+                continue
+            checked, duplicates = index.absorb(parsed, locator)
+            problems.extend(duplicates)
+            for goal, origin in checked:
+                for goal_check in goal_checks:
+                    findings.extend(goal_check(goal, origin))
+            locator.drop_map(file)
         findings.extend(problems)
-        findings.extend(check_curriculum(cur))
+        findings.extend(check_curriculum(cur, index))
         if not any(f.severity is Severity.ERROR and f.code < "CB3" for f in problems):
             findings.extend(run_cases(cur))
-        ctx = LintContext(cur, parsed_docs, locator, extra_terms)
-        for lint in LINTS:
+        for gid, origin in ctx.own_goals():
+            for goal_check in goal_checks:
+                findings.extend(goal_check(cur.goals[gid], origin))
+        for lint in CURRICULUM_LINTS:
             findings.extend(lint.check(ctx))
+    if unchecked:
+        findings.append(
+            Finding(
+                cb015.CODE,
+                f"time budget of {options.max_seconds:g} s exceeded: "
+                f"{len(unchecked)} of {len(files)} files were not checked",
+                fix="raise --max-seconds (or limits.max_seconds), or check fewer files",
+            )
+        )
     for parsed in needs_docs:
-        findings.extend(_check_needs(parsed, curricula, locator, options.limits))
+        findings.extend(_check_needs(parsed, curricula, indexes, locator, options.limits))
     findings = apply_config(suppressed(findings), repo_config, options)
     return CheckResult(
         sorted(set(findings), key=lambda f: f.sort_key),
@@ -288,14 +337,19 @@ def _fallback_root(file: Path, roots: dict[Path, Path]) -> Path:
 
 
 def _check_needs(
-    parsed: Parsed, curricula: dict[Path, Curriculum], locator: Locator, limits: Limits
+    parsed: Parsed,
+    curricula: dict[Path, Curriculum],
+    indexes: dict[Path, GoalIndex],
+    locator: Locator,
+    limits: Limits,
 ) -> list[Finding]:
     needs = parsed.model
     assert isinstance(needs, Needs)
     origin = Origin(parsed.path, parsed.file, ())
     root = find_config_root(parsed.file) if needs.curriculum is None else None
+    index: GoalIndex | None = None
     if root is not None and root in curricula:
-        cur = curricula[root]
+        cur, index = curricula[root], indexes[root]
     else:
         try:
             cur, _ = curriculum_for_needs(needs, parsed.file, limits)
@@ -309,7 +363,7 @@ def _check_needs(
                     fix=exc.findings[0].fix if exc.findings else "",
                 )
             ]
-    return check_needs(needs, cur, origin)
+    return check_needs(needs, cur, origin, index)
 
 
 def _selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:

@@ -41,6 +41,7 @@ CODE = "CB104"
 NAME = "source-kind-missing"
 SUMMARY = "A rule does not say what kind of source it rests on."
 DEFAULT_SEVERITY = Severity.ERROR
+SCOPE = "curriculum"
 
 FIX = (
     "add `source: {kind: paper|literature|practice|design, ...}`: a paper source with "

@@ -27,14 +27,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from curribuild.checks.context import LintContext
+from curribuild.checks.context import GoalCheck, LintContext
 from curribuild.checks.lintdata import verbs
+from curribuild.curriculum import Origin
 from curribuild.findings import Finding, Severity
+from curribuild.models.goals import Goal
 
 CODE = "CB301"
 NAME = "non-observable-verb"
 SUMMARY = "A goal statement starts with a verb nobody can observe."
 DEFAULT_SEVERITY = Severity.WARNING
+SCOPE = "goal"
 
 _PREFIX = re.compile(
     r"^\s*(?:(?:participants|learners|trainees|they)\s+(?:will|can|should)\s+)?"
@@ -48,19 +51,22 @@ def opening(statement: str) -> str:
     return _PREFIX.sub("", statement, count=1).strip().lower()
 
 
-def check(ctx: LintContext) -> Iterator[Finding]:
+def prepare(ctx: LintContext) -> GoalCheck:
     phrases = sorted(verbs().not_observable, key=len, reverse=True)
     pattern = re.compile("(" + "|".join(re.escape(p) for p in phrases) + r")\b")
-    for gid, origin in ctx.own_goals():
-        match = pattern.match(opening(ctx.cur.goals[gid].statement))
+
+    def check(goal: Goal, origin: Origin) -> Iterator[Finding]:
+        match = pattern.match(opening(goal.statement))
         if match is None:
-            continue
+            return
         yield ctx.locator.finding(
             CODE,
-            f"goal {gid!r}: {match.group(1)!r} is not observable",
+            f"goal {goal.id!r}: {match.group(1)!r} is not observable",
             origin,
             ("statement",),
             fix="start with an observable verb that fits the Bloom level "
             "(e.g. explain, apply, assess)",
             severity=DEFAULT_SEVERITY,
         )
+
+    return check

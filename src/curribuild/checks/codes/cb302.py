@@ -28,32 +28,38 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from curribuild.checks.codes.cb301 import opening
-from curribuild.checks.context import LintContext
+from curribuild.checks.context import GoalCheck, LintContext
 from curribuild.checks.lintdata import verbs
+from curribuild.curriculum import Origin
 from curribuild.findings import Finding, Severity
 from curribuild.models.common import BLOOM_LEVELS
+from curribuild.models.goals import Goal
 
 CODE = "CB302"
 NAME = "verb-bloom-mismatch"
 SUMMARY = "A goal's verb does not fit its declared Bloom level."
 DEFAULT_SEVERITY = Severity.WARNING
+SCOPE = "goal"
 
 
-def check(ctx: LintContext) -> Iterator[Finding]:
+def prepare(ctx: LintContext) -> GoalCheck:
     levels = verbs().levels
-    for gid, origin in ctx.own_goals():
-        goal = ctx.cur.goals[gid]
+
+    def check(goal: Goal, origin: Origin) -> Iterator[Finding]:
         words = opening(goal.statement).split()
         if not words:
-            continue
+            return
         verb = words[0].strip(".,;:")
         fits = [level for level in BLOOM_LEVELS if verb in levels.get(level, [])]  # type: ignore[call-overload]
         if fits and goal.bloom not in fits:
             yield ctx.locator.finding(
                 CODE,
-                f"goal {gid!r}: {verb!r} fits Bloom level {' or '.join(fits)}, not {goal.bloom}",
+                f"goal {goal.id!r}: {verb!r} fits Bloom level {' or '.join(fits)}, "
+                f"not {goal.bloom}",
                 origin,
                 ("bloom",),
                 fix=f"set bloom to {fits[0]}, or restate the goal with a {goal.bloom}-level verb",
                 severity=DEFAULT_SEVERITY,
             )
+
+    return check

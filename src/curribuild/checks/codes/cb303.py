@@ -28,23 +28,23 @@ point 5), so a goal must have at least one method that fits it.
 from collections.abc import Iterator
 from typing import Any
 
-from curribuild.checks.context import LintContext
+from curribuild.checks.context import GoalCheck, LintContext
+from curribuild.curriculum import Origin
 from curribuild.findings import Finding, Severity
 from curribuild.models.common import DELIVERY_MODES, EXPERIENCE_LEVELS
+from curribuild.models.goals import Goal
 
 CODE = "CB303"
 NAME = "no-eligible-method"
 SUMMARY = "A goal has no eligible method."
 DEFAULT_SEVERITY = Severity.WARNING
+SCOPE = "goal"
 
 
-def check(ctx: LintContext) -> Iterator[Finding]:
+def prepare(ctx: LintContext) -> GoalCheck:
     from curribuild.engine.match import Matcher
     from curribuild.models.needs import Needs
 
-    own = ctx.own_goals()
-    if not own:
-        return
     matcher = Matcher(ctx.cur.rules.values(), list(ctx.cur.methods.values()))
     contexts: list[dict[str, Any]] = [{}]
     contexts += [
@@ -67,19 +67,21 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         for experience in EXPERIENCE_LEVELS
         for context in contexts
     ]
-    for gid, origin in own:
-        goal = ctx.cur.goals[gid]
+
+    def check(goal: Goal, origin: Origin) -> Iterator[Finding]:
         if any(p.eligible(goal) for p in prepared):
-            continue
+            return
         reason = prepared[0].decide(goal).reason.removeprefix("no eligible method: ")
         yield ctx.locator.finding(
             CODE,
-            f"goal {gid!r} has no eligible method under any delivery mode: {reason}",
+            f"goal {goal.id!r} has no eligible method under any delivery mode: {reason}",
             origin,
             ("id",),
             fix="add a method that fits the goal's domain and Bloom level, or restate the goal",
             severity=DEFAULT_SEVERITY,
         )
+
+    return check
 
 
 def _certified_tools(ctx: LintContext) -> list[str]:

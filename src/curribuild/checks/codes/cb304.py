@@ -33,6 +33,7 @@ CODE = "CB304"
 NAME = "learning-type-imbalance"
 SUMMARY = "The method catalogue misses some learning types."
 DEFAULT_SEVERITY = Severity.WARNING
+SCOPE = "curriculum"
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:

@@ -33,13 +33,14 @@ CODE = "CB305"
 NAME = "missing-perspective"
 SUMMARY = "The curriculum's goals miss a perspective."
 DEFAULT_SEVERITY = Severity.WARNING
+SCOPE = "curriculum"
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     where = ctx.first_document("goals")
     if where is None:
         return
-    covered = {p for g in ctx.cur.goals.values() for p in g.perspectives}
+    covered = ctx.goals().perspectives
     missing = [p for p in PERSPECTIVES if p not in covered]
     if missing:
         yield ctx.locator.finding(

@@ -32,6 +32,7 @@ CODE = "CB306"
 NAME = "no-follow-up"
 SUMMARY = "The programme has no follow-up session."
 DEFAULT_SEVERITY = Severity.WARNING
+SCOPE = "curriculum"
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:

@@ -23,23 +23,26 @@ programme cannot show that it worked.
 
 from collections.abc import Iterator
 
-from curribuild.checks.context import LintContext
+from curribuild.checks.context import GoalCheck, LintContext
+from curribuild.curriculum import Origin
 from curribuild.findings import Finding, Severity
+from curribuild.models.goals import Goal
 
 CODE = "CB307"
 NAME = "no-evaluation"
 SUMMARY = "A goal has no evaluation."
 DEFAULT_SEVERITY = Severity.WARNING
+SCOPE = "goal"
 
 
-def check(ctx: LintContext) -> Iterator[Finding]:
+def prepare(ctx: LintContext) -> GoalCheck:
     defaults = ctx.cur.config.planning.evaluation_defaults
-    for gid, origin in ctx.own_goals():
-        goal = ctx.cur.goals[gid]
+
+    def check(goal: Goal, origin: Origin) -> Iterator[Finding]:
         if goal.evaluation is None and goal.domain not in defaults:
             yield ctx.locator.finding(
                 CODE,
-                f"goal {gid!r} has no evaluation and the curriculum sets no default for "
+                f"goal {goal.id!r} has no evaluation and the curriculum sets no default for "
                 f"the {goal.domain} domain",
                 origin,
                 ("id",),
@@ -47,3 +50,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "planning.evaluation_defaults entry",
                 severity=DEFAULT_SEVERITY,
             )
+
+    return check

@@ -35,6 +35,7 @@ CODE = "CB316"
 NAME = "source-as-text"
 SUMMARY = "A rule's source is plain text, read as a design decision."
 DEFAULT_SEVERITY = Severity.WARNING
+SCOPE = "curriculum"
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:

@@ -42,6 +42,7 @@ CODE = "CB401"
 NAME = "stigmatising-language"
 SUMMARY = "Wording that stigmatises mental illness."
 DEFAULT_SEVERITY = Severity.WARNING
+SCOPE = "document"
 MAX_FINDINGS = 500
 
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|'[^'\s][^']*'(?!\w)")

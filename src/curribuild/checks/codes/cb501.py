@@ -29,14 +29,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from curribuild.checks.context import LintContext
+from curribuild.checks.context import GoalCheck, LintContext
 from curribuild.checks.lintdata import safety
+from curribuild.curriculum import Origin
 from curribuild.findings import Finding, Severity
+from curribuild.models.goals import Goal
 
 CODE = "CB501"
 NAME = "sensitive-without-debrief"
 SUMMARY = "Distressing material is taught without a debrief."
 DEFAULT_SEVERITY = Severity.WARNING
+SCOPE = "goal"
 
 
 def has_session_rule(ctx: LintContext, session: str) -> bool:
@@ -46,17 +49,20 @@ def has_session_rule(ctx: LintContext, session: str) -> bool:
     )
 
 
-def check(ctx: LintContext) -> Iterator[Finding]:
+def prepare(ctx: LintContext) -> GoalCheck | None:
     if has_session_rule(ctx, safety().debrief_session):
-        return
-    for gid, origin in ctx.own_goals():
-        if ctx.cur.goals[gid].sensitive:
+        return None
+
+    def check(goal: Goal, origin: Origin) -> Iterator[Finding]:
+        if goal.sensitive:
             yield ctx.locator.finding(
                 CODE,
-                f"goal {gid!r} uses sensitive material but no programme rule adds a "
+                f"goal {goal.id!r} uses sensitive material but no programme rule adds a "
                 f"{safety().debrief_session} session",
                 origin,
                 ("sensitive",),
                 fix="add a programme rule with add_session: {session: debrief, ...}",
                 severity=DEFAULT_SEVERITY,
             )
+
+    return check

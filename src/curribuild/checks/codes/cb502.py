@@ -32,43 +32,49 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from curribuild.checks.codes.cb501 import has_session_rule
-from curribuild.checks.context import LintContext
+from curribuild.checks.context import GoalCheck, LintContext
 from curribuild.checks.lintdata import safety
+from curribuild.curriculum import Origin
 from curribuild.findings import Finding, Severity
 from curribuild.models.common import BLOOM_LEVELS
+from curribuild.models.goals import Goal
 
 CODE = "CB502"
 NAME = "risk-tool-without-safeguards"
 SUMMARY = "Risk-tool use is taught without a certified trainer or booster."
 DEFAULT_SEVERITY = Severity.WARNING
+SCOPE = "goal"
 
 
-def check(ctx: LintContext) -> Iterator[Finding]:
-    from curribuild.engine.match import Matcher
+def prepare(ctx: LintContext) -> GoalCheck:
+    from curribuild.engine.match import Matcher, Prepared
     from curribuild.models.needs import Needs
 
     data = safety()
     limit = BLOOM_LEVELS.index(data.awareness_max_bloom)
-    risky = [
-        (gid, origin)
-        for gid, origin in ctx.own_goals()
-        if set(ctx.cur.goals[gid].topics) & set(data.risk_topics)
-        and BLOOM_LEVELS.index(ctx.cur.goals[gid].bloom) > limit
-    ]
-    if not risky:
-        return
-    prepared = Matcher(
-        ctx.cur.rules.values(), list(ctx.cur.methods.values()), ctx.cur.evidence
-    ).prepare(Needs.model_validate({"kind": "needs", "id": "lint", "title": "lint"}))
+    risk_topics = set(data.risk_topics)
+    prepared: list[Prepared] = []  # made at the first risky goal: most curricula have none
     booster = has_session_rule(ctx, data.booster_session)
-    for gid, origin in risky:
-        decision = prepared.decide(ctx.cur.goals[gid])
+
+    def check(goal: Goal, origin: Origin) -> Iterator[Finding]:
+        if not (risk_topics & set(goal.topics) and BLOOM_LEVELS.index(goal.bloom) > limit):
+            return
+        if not prepared:
+            matcher = Matcher(
+                ctx.cur.rules.values(), list(ctx.cur.methods.values()), ctx.cur.evidence
+            )
+            prepared.append(
+                matcher.prepare(
+                    Needs.model_validate({"kind": "needs", "id": "lint", "title": "lint"})
+                )
+            )
+        decision = prepared[0].decide(goal)
         method = ctx.cur.methods.get(decision.winner or "")
         if method is not None and data.certified_trainer_tag not in method.requires:
             yield ctx.locator.finding(
                 CODE,
-                f"goal {gid!r} uses risk tools beyond awareness but its method {method.id!r} "
-                f"does not require a {data.certified_trainer_tag}",
+                f"goal {goal.id!r} uses risk tools beyond awareness but its method "
+                f"{method.id!r} does not require a {data.certified_trainer_tag}",
                 origin,
                 ("bloom",),
                 fix=f"require a method whose `requires:` lists {data.certified_trainer_tag}",
@@ -77,10 +83,12 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if not booster:
             yield ctx.locator.finding(
                 CODE,
-                f"goal {gid!r} uses risk tools beyond awareness but no rule adds a "
+                f"goal {goal.id!r} uses risk tools beyond awareness but no rule adds a "
                 f"{data.booster_session} (booster) session",
                 origin,
                 ("topics",),
                 fix="add a programme rule with add_session: {session: follow-up, ...}",
                 severity=DEFAULT_SEVERITY,
             )
+
+    return check
