@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 
-def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+
+def find_cycles(graph: Mapping[str, Sequence[str]]) -> list[list[str]]:
     """Every elementary cycle found by one depth-first pass, each as ``[a, b, ..., a]``.
 
     Iterative (no recursion limit); deterministic for a deterministic ``graph``.

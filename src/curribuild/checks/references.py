@@ -50,8 +50,8 @@ def _disabled_rules(cur: Curriculum) -> Iterator[Finding]:
 
 
 def _prerequisites(cur: Curriculum, goals: GoalIndex) -> Iterator[Finding]:
-    known = goals.known()
-    for gid, requires in goals.graph().items():
+    known = goals.graph()
+    for gid, requires in known.items():
         if not goals.own(gid):
             continue
         origin = goals.origin(gid)
@@ -71,8 +71,7 @@ def _prerequisites(cur: Curriculum, goals: GoalIndex) -> Iterator[Finding]:
 
 def _cycles(cur: Curriculum, goals: GoalIndex) -> Iterator[Finding]:
     full = goals.graph()
-    graph = {gid: [r for r in reqs if r in full] for gid, reqs in full.items()}
-    for cycle in find_cycles(graph):
+    for cycle in find_cycles(full):  # a prerequisite that is no goal ends no cycle
         # report at the first goal of the cycle that is the curriculum's own
         for index, gid in enumerate(cycle[:-1]):
             if goals.own(gid):
