@@ -184,6 +184,7 @@ class Curriculum:
     config_origin: Origin | None = None
     locator: Locator = field(default_factory=Locator)
     _own_files: dict[Path, bool] = field(default_factory=dict)
+    _real_folders: dict[Path, Path] = field(default_factory=dict)
 
     def origin(self, kind: str, item_id: str) -> Origin | None:
         return self.origins.get((kind, item_id))
@@ -194,9 +195,19 @@ class Curriculum:
             return False
         known = self._own_files.get(origin.file)
         if known is None:
-            known = real(origin.file).is_relative_to(self.root)
+            known = self._resolved(origin.file).is_relative_to(self.root)
             self._own_files[origin.file] = known
         return known
+
+    def _resolved(self, file: Path) -> Path:
+        """``real(file)``, resolving each folder once: of the file itself, only whether
+        it is a link is looked at again."""
+        if file.name in {"", ".", ".."} or file.is_symlink():
+            return real(file)
+        folder = self._real_folders.get(file.parent)
+        if folder is None:
+            folder = self._real_folders[file.parent] = real(file.parent)
+        return folder / file.name
 
 
 def parse_file(

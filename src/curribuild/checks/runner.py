@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -161,13 +161,14 @@ def _filtered(
 _DISABLE = re.compile(r"#\s*curribuild:\s*disable=([A-Za-z0-9, ]+)")
 
 
-def suppressed(findings: list[Finding]) -> list[Finding]:
-    """Drop findings on lines that carry ``# curribuild: disable=CODE[,CODE]``."""
+def suppressed(findings: list[Finding], undirected: Set[str] = frozenset()) -> list[Finding]:
+    """Drop findings on lines that carry ``# curribuild: disable=CODE[,CODE]``; the files
+    in ``undirected`` are known to have no such line, and are not read again."""
     cache: dict[str, list[str] | None] = {}
     disabled: dict[tuple[str, int], frozenset[str]] = {}
     out = []
     for finding in findings:
-        if finding.path and finding.line > 0:
+        if finding.path and finding.line > 0 and finding.path not in undirected:
             key = (finding.path, finding.line)
             codes = disabled.get(key)
             if codes is None:  # one look at each line, however many findings it has
@@ -223,14 +224,19 @@ def run_check(options: CheckOptions) -> CheckResult:
         extra_terms = extra_terms[:MAX_STIGMA_TERMS]
     patterns = patterns_for(extra_terms)
 
+    undirected: set[str] = set()  # loaded files with no `# curribuild:` comment to read
+
     def per_document(doc: Document) -> Iterable[Finding]:
+        if "curribuild" not in doc.text:
+            undirected.add(doc.path)
         return check_document(doc, patterns)
 
     # Goals files come last, one at a time, so their models need not be kept
     # (checks/index.py); every other document is loaded first.
+    shown = [display_path(file) for file, _ in files]
     streamed = [leading_kind(file) == "goals" for file, _ in files]
     order = sorted(range(len(files)), key=lambda n: streamed[n])
-    late: dict[Path, list[tuple[Path, bool]]] = {}
+    late: dict[Path, list[int]] = {}  # root -> numbers of its goals files
     unchecked: list[int] = []
     for position, number in enumerate(order):
         if deadline is not None and time.monotonic() > deadline:
@@ -239,12 +245,12 @@ def run_check(options: CheckOptions) -> CheckResult:
         file, explicit = files[number]
         if streamed[number]:
             root = find_config_root(file) or _fallback_root(file, fallback_roots)
-            late.setdefault(root, []).append((file, explicit))
+            late.setdefault(root, []).append(number)
             groups.setdefault(root, [])
             continue
         parsed, problems = parse_file(
             file,
-            display_path(file),
+            shown[number],
             options.limits,
             locator,
             explicit=explicit,
@@ -269,13 +275,14 @@ def run_check(options: CheckOptions) -> CheckResult:
         index = indexes[root] = GoalIndex.of(cur, (p.file for p in parsed_docs))
         ctx = LintContext(cur, parsed_docs, locator, extra_terms, index)
         goal_checks = [c for lint in GOAL_LINTS if (c := lint.prepare(ctx)) is not None]
-        for file, explicit in late.get(root, []):
+        for number in late.get(root, []):
             if deadline is not None and time.monotonic() > deadline:
-                unchecked.append(0)
+                unchecked.append(number)
                 continue
+            file, explicit = files[number]
             parsed, more = parse_file(
                 file,
-                display_path(file),
+                shown[number],
                 options.limits,
                 locator,
                 explicit=explicit,
@@ -315,10 +322,10 @@ def run_check(options: CheckOptions) -> CheckResult:
         )
     for parsed in needs_docs:
         findings.extend(_check_needs(parsed, curricula, indexes, locator, options.limits))
-    findings = apply_config(suppressed(findings), repo_config, options)
+    findings = apply_config(suppressed(findings, undirected), repo_config, options)
     return CheckResult(
         sorted(set(findings), key=lambda f: f.sort_key),
-        [display_path(f) for f, _ in files],
+        shown,
         documents,
         options.strict,
         root=display_path(
