@@ -381,7 +381,12 @@ def test_a_prerequisite_cycle_is_an_error_that_prints_the_cycle() -> None:
         build_plan(make_needs(gaps=gaps(x="high", free="high")), cur)
     assert info.value.message == "prerequisite cycle: x -> y -> z -> x"
     assert [(f.code, f.message, f.fix) for f in info.value.findings] == [
-        ("CB202", "prerequisite cycle: x -> y -> z -> x", "remove one prerequisite")
+        # the same words as `check` (one definition in checks/codes/cb202.py)
+        (
+            "CB202",
+            "prerequisite cycle: x -> y -> z -> x",
+            "remove one prerequisite of the cycle, e.g. 'y' from 'x'",
+        )
     ]
 
 

@@ -81,10 +81,10 @@ def _cycles(cur: Curriculum, goals: GoalIndex) -> Iterator[Finding]:
                 req_index = full[gid].index(nxt)
                 yield cur.locator.finding(
                     cb202.CODE,
-                    "prerequisite cycle: " + " -> ".join(cycle),
+                    cb202.message(cycle),
                     origin,
                     ("requires", req_index),
-                    fix=f"remove one prerequisite of the cycle, e.g. {nxt!r} from {gid!r}",
+                    fix=cb202.fix(cycle, index),
                 )
                 break
 

@@ -52,9 +52,6 @@ def order_goals(selected: list[Selected]) -> list[Selected]:
     if len(out) != len(selected):
         stuck = {gid: reqs for gid, reqs in deps.items() if waiting[gid] > 0}
         cycle = find_cycles(stuck)[0]
-        text = " -> ".join(cycle)
-        raise InfeasiblePlan(
-            f"prerequisite cycle: {text}",
-            [Finding(cb202.CODE, f"prerequisite cycle: {text}", fix="remove one prerequisite")],
-        )
+        text = cb202.message(cycle)
+        raise InfeasiblePlan(text, [Finding(cb202.CODE, text, fix=cb202.fix(cycle))])
     return out
