@@ -391,10 +391,8 @@ def apply_config(
     for finding in findings:
         if not _selected(finding.code, select, ignore):
             continue
-        severity = overrides.get(finding.code)
-        if severity is not None:
-            finding = finding.with_severity(Severity(severity))
-        elif finding.severity is Severity.ERROR and finding.code[:3] not in {"CB0", "CB1", "CB2"}:
-            finding = finding.with_severity(default_severity(finding.code))
-        out.append(finding)
+        # the one place a finding's severity is set: the config's, else its code's
+        override = overrides.get(finding.code)
+        severity = Severity(override) if override is not None else default_severity(finding.code)
+        out.append(finding if finding.severity is severity else finding.with_severity(severity))
     return out

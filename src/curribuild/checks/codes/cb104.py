@@ -62,6 +62,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 origin,
                 ("source",),
                 fix=FIX,
-                severity=DEFAULT_SEVERITY,
                 rule=rule_id,
             )

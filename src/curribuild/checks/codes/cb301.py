@@ -66,7 +66,6 @@ def prepare(ctx: LintContext) -> GoalCheck:
             ("statement",),
             fix="start with an observable verb that fits the Bloom level "
             "(e.g. explain, apply, assess)",
-            severity=DEFAULT_SEVERITY,
         )
 
     return check

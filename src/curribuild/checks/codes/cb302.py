@@ -59,7 +59,6 @@ def prepare(ctx: LintContext) -> GoalCheck:
                 origin,
                 ("bloom",),
                 fix=f"set bloom to {fits[0]}, or restate the goal with a {goal.bloom}-level verb",
-                severity=DEFAULT_SEVERITY,
             )
 
     return check

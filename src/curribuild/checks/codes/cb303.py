@@ -78,7 +78,6 @@ def prepare(ctx: LintContext) -> GoalCheck:
             origin,
             ("id",),
             fix="add a method that fits the goal's domain and Bloom level, or restate the goal",
-            severity=DEFAULT_SEVERITY,
         )
 
     return check

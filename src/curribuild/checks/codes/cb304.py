@@ -49,5 +49,4 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             where,
             ("methods",),
             fix="add methods of the missing learning types",
-            severity=DEFAULT_SEVERITY,
         )

@@ -49,5 +49,4 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             where,
             ("goals",),
             fix="add goals with the missing perspectives, or say in the config why not",
-            severity=DEFAULT_SEVERITY,
         )

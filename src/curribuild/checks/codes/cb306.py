@@ -50,5 +50,4 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         f"curriculum {ctx.cur.name!r} has no programme rule that adds a follow-up session",
         where,
         fix="add a programme-scope rule with add_session: {session: follow-up, ...}",
-        severity=DEFAULT_SEVERITY,
     )

@@ -48,7 +48,6 @@ def prepare(ctx: LintContext) -> GoalCheck:
                 ("id",),
                 fix="add `evaluation: {level: ..., instrument: ...}` or a "
                 "planning.evaluation_defaults entry",
-                severity=DEFAULT_SEVERITY,
             )
 
     return check

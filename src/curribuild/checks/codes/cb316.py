@@ -55,6 +55,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "write it as `source: {kind: ..., ...}`: paper (key_point, says), "
                 "literature or practice (ref), or design (reason)"
             ),
-            severity=DEFAULT_SEVERITY,
             rule=rule_id,
         )

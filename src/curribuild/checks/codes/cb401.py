@@ -182,7 +182,6 @@ def check_document(doc: Document, patterns: StigmaPatterns) -> Iterator[Finding]
                 doc.path,
                 pos.line,
                 pos.col,
-                severity=DEFAULT_SEVERITY,
                 fix=suggestion,
             )
     if more:
@@ -193,6 +192,5 @@ def check_document(doc: Document, patterns: StigmaPatterns) -> Iterator[Finding]
             doc.path,
             1,
             1,
-            severity=DEFAULT_SEVERITY,
             fix="rewrite the wording shown first, then check again",
         )

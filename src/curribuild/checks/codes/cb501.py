@@ -62,7 +62,6 @@ def prepare(ctx: LintContext) -> GoalCheck | None:
                 origin,
                 ("sensitive",),
                 fix="add a programme rule with add_session: {session: debrief, ...}",
-                severity=DEFAULT_SEVERITY,
             )
 
     return check

@@ -78,7 +78,6 @@ def prepare(ctx: LintContext) -> GoalCheck:
                 origin,
                 ("bloom",),
                 fix=f"require a method whose `requires:` lists {data.certified_trainer_tag}",
-                severity=DEFAULT_SEVERITY,
             )
         if not booster:
             yield ctx.locator.finding(
@@ -88,7 +87,6 @@ def prepare(ctx: LintContext) -> GoalCheck:
                 origin,
                 ("topics",),
                 fix="add a programme rule with add_session: {session: follow-up, ...}",
-                severity=DEFAULT_SEVERITY,
             )
 
     return check
