@@ -229,21 +229,14 @@ def parse_file(
     except LoadError as exc:
         if not explicit and not _looks_like_document(file):
             return None, []
-        return None, [
-            Finding(
-                exc.code, exc.message, display, exc.position.line, exc.position.col, fix=exc.fix
-            )
-        ]
+        return None, [exc.finding(display)]
     kind = document_kind(doc)
     if isinstance(kind, Finding):
         raw = doc.data.get("kind")
         typo = isinstance(raw, str) and did_you_mean(raw, _kinds())
         return None, ([kind] if explicit or typo else [])
     locator.remember(file, doc)
-    loading = [
-        Finding(p.code, p.message, display, p.position.line, p.position.col, fix=p.fix)
-        for p in doc.problems
-    ]
+    loading = [p.finding(display) for p in doc.problems]
     result = validate_document(doc, kind)
     findings = loading + result.findings
     if per_document is not None:
