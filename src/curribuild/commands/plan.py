@@ -55,10 +55,7 @@ def with_needs_language(plan: Plan, needs_path: Path) -> Plan:
     among its findings, each message starting with its place in the needs file."""
     from curribuild.checks.needs_language import needs_language
 
-    extra = [
-        PlanFinding(code=f.code, severity=f.severity.value, message=f"{f.located()}: {f.message}")
-        for f in needs_language(needs_path)
-    ]
+    extra = [PlanFinding.from_finding(f) for f in needs_language(needs_path)]
     if not extra:
         return plan
     findings = sorted([*plan.findings, *extra], key=lambda f: (f.code, f.message))
