@@ -659,13 +659,9 @@ def load_named(
             hint = did_you_mean(name, choices)
             message = f"curriculum {name!r} not found" + (f"; {hint}" if hint else "")
             fix = f"use a bundled curriculum ({', '.join(choices)}) or a folder path"
-        if relative_to is not None and ref is not None and relative_to.is_file():
-            # placed in the naming file, whichever command asked
-            at = Origin(display_path(relative_to), relative_to, ())
-            finding = Locator().finding(cb207.CODE, message, at, ("curriculum",), fix=fix)
-        else:
-            finding = Finding(cb207.CODE, message, fix=fix)
-        raise UserError(message, [finding])
+        # about the naming file's `curriculum:`, placed by the command that loaded it
+        field = "curriculum" if relative_to is not None else ""
+        raise UserError(message, [Finding(cb207.CODE, message, fix=fix, field=field)])
     return load_curriculum(target, limits)
 
 
