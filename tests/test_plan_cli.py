@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -285,3 +286,85 @@ def test_a_programme_rule_s_error_is_cb311_and_fails_the_plan(repo: Path) -> Non
         "rule": "no-one-day-courses",
         "severity": "error",
     }
+
+
+def count_reads(monkeypatch: pytest.MonkeyPatch, file: Path) -> list[Path]:
+    """Every read of ``file`` by the loader (``load_file`` reads through ``read_text``)."""
+    from curribuild import loader
+
+    reads: list[Path] = []
+    read_text = loader.read_text
+
+    def counted(path: Path, *args: Any, **kwargs: Any) -> str:
+        if path.resolve() == file.resolve():
+            reads.append(path)
+        return read_text(path, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "read_text", counted)
+    return reads
+
+
+def needs_position(path: Path, *loc: str | int) -> str:
+    """``file:line:col`` of ``loc`` in the needs file, as the loader finds it."""
+    from curribuild.loader import load_file
+
+    pos = load_file(path, path.name).locate(loc)
+    return f"{path.name}:{pos.line}:{pos.col}"
+
+
+@pytest.mark.parametrize(
+    ("case", "code", "field"),
+    [
+        ("day_end", "CB312", ("constraints", "day_end")),
+        ("days", "CB313", ("constraints", "days")),
+        ("gap", "CB313", ("gaps",)),
+        ("curriculum", "CB207", ("curriculum",)),
+    ],
+)
+def test_a_planning_error_is_placed_at_its_needs_field_from_the_one_load(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, case: str, code: str, field: tuple[str, ...]
+) -> None:
+    """The planner's finding names the needs field it concerns (``Finding.field``); the
+    command places it with the positions the needs file's one load recorded, and never
+    reads the file again to do so (nor to lint its wording)."""
+    write_curriculum(
+        repo / "long", goals=[goal("long", minutes=90, priority="core")], methods=[method("m")]
+    )
+    write_curriculum(
+        repo / "narrow",
+        goals=[goal("do", domain="skills", bloom="apply")],
+        methods=[method("lecture", delivery=["in-person"])],
+    )
+    data = {
+        "day_end": needs_data(
+            curriculum="long",
+            constraints={"day_start": "09:00", "day_end": "10:00", "lunch_minutes": 0},
+        ),
+        "days": needs_data(
+            curriculum="cur",
+            gaps=[{"topic": t, "priority": "high"} for t in ("know", "do", "spare")],
+            constraints={"day_start": "09:00", "day_end": "11:00", "lunch_minutes": 0},
+        ),
+        "gap": needs_data(
+            curriculum="narrow",
+            gaps=[{"topic": "do", "priority": "high"}],
+            constraints={"days": 2, "delivery": "online"},
+        ),
+        "curriculum": needs_data(curriculum="no-such-curriculum"),
+    }[case]
+    path = write_doc(repo / f"{case}-needs.yaml", data)
+    where = needs_position(path, *field)
+    reads = count_reads(monkeypatch, path)
+    result = plan(path.name)
+    assert result.exit_code == 1
+    [line] = [ln for ln in result.stderr.splitlines() if f" error {code} " in ln]
+    assert line.startswith(f"  {where}: error {code} "), result.stderr
+    assert len(reads) == 1
+    assert not (repo / "build").exists()
+
+
+def test_a_plan_reads_its_needs_file_once(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loaded once: the same load is validated, planned from and linted for wording."""
+    reads = count_reads(monkeypatch, repo / "needs.yaml")
+    assert plan("needs.yaml").exit_code == 0
+    assert len(reads) == 1

@@ -229,21 +229,14 @@ def parse_file(
     except LoadError as exc:
         if not explicit and not _looks_like_document(file):
             return None, []
-        return None, [
-            Finding(
-                exc.code, exc.message, display, exc.position.line, exc.position.col, fix=exc.fix
-            )
-        ]
+        return None, [exc.finding(display)]
     kind = document_kind(doc)
     if isinstance(kind, Finding):
         raw = doc.data.get("kind")
         typo = isinstance(raw, str) and did_you_mean(raw, _kinds())
         return None, ([kind] if explicit or typo else [])
     locator.remember(file, doc)
-    loading = [
-        Finding(p.code, p.message, display, p.position.line, p.position.col, fix=p.fix)
-        for p in doc.problems
-    ]
+    loading = [p.finding(display) for p in doc.problems]
     result = validate_document(doc, kind)
     findings = loading + result.findings
     if per_document is not None:
@@ -666,13 +659,9 @@ def load_named(
             hint = did_you_mean(name, choices)
             message = f"curriculum {name!r} not found" + (f"; {hint}" if hint else "")
             fix = f"use a bundled curriculum ({', '.join(choices)}) or a folder path"
-        if relative_to is not None and ref is not None and relative_to.is_file():
-            # placed in the naming file, whichever command asked
-            at = Origin(display_path(relative_to), relative_to, ())
-            finding = Locator().finding(cb207.CODE, message, at, ("curriculum",), fix=fix)
-        else:
-            finding = Finding(cb207.CODE, message, fix=fix)
-        raise UserError(message, [finding])
+        # about the naming file's `curriculum:`, placed by the command that loaded it
+        field = "curriculum" if relative_to is not None else ""
+        raise UserError(message, [Finding(cb207.CODE, message, fix=fix, field=field)])
     return load_curriculum(target, limits)
 
 

@@ -7,8 +7,11 @@ This module is imported on the CLI path, so it must stay free of heavy imports.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
+
+_FIELD_PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
 
 
 class Severity(StrEnum):
@@ -52,6 +55,18 @@ class Finding:
 
     def with_severity(self, severity: Severity) -> Finding:
         return replace(self, severity=severity)
+
+    @property
+    def field_path(self) -> tuple[str | int, ...]:
+        """``field`` as a location path in its document: ``("goals", 3, "minutes")`` for
+        ``goals[3].minutes`` (empty when the finding names no field)."""
+        return tuple(
+            int(index) if index else name for index, name in _FIELD_PART.findall(self.field)
+        )
+
+    def placed(self, path: str, position: Position) -> Finding:
+        """The same finding at ``position`` of the file shown as ``path``."""
+        return replace(self, path=path, line=position.line, col=position.col)
 
     def located(self) -> str:
         """``path:line:col`` (or less, when the finding has no position)."""

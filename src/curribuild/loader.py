@@ -44,7 +44,7 @@ from curribuild.checks.codes import (
     cb012,
     cb013,
 )
-from curribuild.findings import Position
+from curribuild.findings import Finding, Position
 
 try:  # the C parser is the happy path; the pure-Python one keeps us working without libyaml
     from yaml._yaml import CParser as _Parser
@@ -105,6 +105,11 @@ class LoadError(Exception):
         self.message = message
         self.position = position or Position(1, 1)
         self.fix = fix
+
+    def finding(self, path: str) -> Finding:
+        """This problem as the finding every report shows, placed in the file ``path``."""
+        pos = self.position
+        return Finding(self.code, self.message, path, pos.line, pos.col, fix=self.fix)
 
 
 def _unpack(mark: int) -> Position:

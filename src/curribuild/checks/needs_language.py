@@ -16,15 +16,17 @@ from curribuild.checks.lintdata import MAX_STIGMA_TERMS
 from curribuild.checks.runner import CheckOptions, apply_config, find_repo_config, suppressed
 from curribuild.curriculum import display_path
 from curribuild.findings import Finding
-from curribuild.loader import DEFAULT_LIMITS, LoadError, load_file
+from curribuild.loader import DEFAULT_LIMITS, Document, LoadError, load_file
 
 
-def needs_language(needs_path: Path) -> list[Finding]:
-    """CB401 findings of the needs file at ``needs_path``, located in it."""
-    try:
-        doc = load_file(needs_path, display_path(needs_path), DEFAULT_LIMITS)
-    except LoadError:
-        return []  # a needs file that does not load never gets this far
+def needs_language(needs_path: Path, doc: Document | None = None) -> list[Finding]:
+    """CB401 findings of the needs file at ``needs_path``, located in it; ``doc`` is the
+    file as already loaded (else it is loaded here)."""
+    if doc is None:
+        try:
+            doc = load_file(needs_path, display_path(needs_path), DEFAULT_LIMITS)
+        except LoadError:
+            return []  # a needs file that does not load never gets this far
     config, _, _ = find_repo_config([needs_path], DEFAULT_LIMITS)
     extra = tuple(config.stigma_terms[:MAX_STIGMA_TERMS]) if config is not None else ()
     found = suppressed(list(check_document(doc, patterns_for(extra))))

@@ -70,7 +70,8 @@ def entries(
 ) -> tuple[Curriculum, list[Entry], InfeasiblePlan | None]:
     from curribuild.planner.build import build_plan
 
-    needs, cur = load_for_needs(needs_path, curriculum)
+    needs_file, cur = load_for_needs(needs_path, curriculum)
+    needs = needs_file.needs
     if goal_id is not None and goal_id not in cur.goals:
         hint = did_you_mean(goal_id, cur.goals)
         raise UsageError(f"unknown goal {goal_id!r}" + (f"; {hint}" if hint else ""))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -11,11 +10,10 @@ from rich.table import Table
 from rich.text import Text
 
 from curribuild.atomic import write_output
-from curribuild.checks.codes import cb207, cb308, cb312, cb313
+from curribuild.checks.codes import cb308
 from curribuild.curriculum import display_path
 from curribuild.errors import UsageError, UserError
-from curribuild.inputs import load_for_needs
-from curribuild.loader import LoadError, load_file
+from curribuild.inputs import NeedsFile, load_for_needs
 from curribuild.output import console_for, neutral
 from curribuild.planner.build import build_plan
 from curribuild.planner.model import Plan, PlanFinding
@@ -24,41 +22,12 @@ DEFAULT_OUTPUT = Path("build") / "plan.json"
 SUMMARY_DAYS = 14  # a summary, not the agenda: `curribuild render` prints every day
 
 
-# Where in the needs file a planning error belongs, by code.
-_NEEDS_FIELDS: dict[str, tuple[str, ...]] = {
-    cb207.CODE: ("curriculum",),
-    cb312.CODE: ("constraints", "day_end"),
-    cb313.CODE: ("constraints", "days"),
-}
-
-
-def located(exc: UserError, needs_path: Path) -> UserError:
-    """The same error with its unplaced findings placed in the needs file."""
-    if not any(not f.path and f.code in _NEEDS_FIELDS for f in exc.findings):
-        return exc
-    try:
-        doc = load_file(needs_path, display_path(needs_path))
-    except LoadError:
-        return exc
-    placed = []
-    for f in exc.findings:
-        if not f.path and f.code in _NEEDS_FIELDS:
-            pos = doc.locate(_NEEDS_FIELDS[f.code])
-            f = replace(f, path=doc.path, line=pos.line, col=pos.col)
-        placed.append(f)
-    exc.findings = placed
-    return exc
-
-
-def with_needs_language(plan: Plan, needs_path: Path) -> Plan:
+def with_needs_language(plan: Plan, needs: NeedsFile) -> Plan:
     """The plan with the needs file's stigmatising wording (CB401, as ``check`` finds it)
     among its findings, each message starting with its place in the needs file."""
     from curribuild.checks.needs_language import needs_language
 
-    extra = [
-        PlanFinding(code=f.code, severity=f.severity.value, message=f"{f.located()}: {f.message}")
-        for f in needs_language(needs_path)
-    ]
+    extra = [PlanFinding.from_finding(f) for f in needs_language(needs.file, needs.document)]
     if not extra:
         return plan
     findings = sorted([*plan.findings, *extra], key=lambda f: (f.code, f.message))
@@ -66,13 +35,13 @@ def with_needs_language(plan: Plan, needs_path: Path) -> Plan:
 
 
 def run(needs_path: Path, output: str | None, curriculum: Path | None, color: bool) -> int:
+    needs, cur = load_for_needs(needs_path, curriculum)
     try:
-        needs, cur = load_for_needs(needs_path, curriculum)
-        plan = with_needs_language(build_plan(needs, cur), needs_path)
+        plan = with_needs_language(build_plan(needs.needs, cur), needs)
     except UsageError:
         raise
-    except UserError as exc:
-        raise located(exc, needs_path) from None
+    except UserError as exc:  # a planning error about a needs field: placed at it
+        raise needs.placed(exc) from None
     target = output or DEFAULT_OUTPUT.as_posix()
     where = write_output(target, plan.to_json())
     stream = sys.stderr if target == "-" else sys.stdout

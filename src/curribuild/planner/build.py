@@ -16,7 +16,7 @@ from curribuild.engine.conditions import named_operands
 from curribuild.engine.match import Fired, Matcher
 from curribuild.engine.programme import ProgrammeRules
 from curribuild.errors import InfeasiblePlan
-from curribuild.findings import Finding
+from curribuild.findings import Finding, Severity
 from curribuild.models.common import DOMAINS, LEARNING_TYPES, PERSPECTIVES
 from curribuild.models.needs import Needs
 from curribuild.models.programme import LearningTypeMinutes, ProgrammeFacts
@@ -162,7 +162,7 @@ class Planner:
     def __init__(self, needs: Needs, cur: Curriculum) -> None:
         self.needs, self.cur = needs, cur
         self.avoid = avoidable(cur)
-        self.findings: list[pm.PlanFinding] = []
+        self.findings: list[Finding] = []
         self.dropped: list[pm.DroppedGoal] = []
         extra_topics, extra_goals = _avoid_topics(self.avoid), _avoid_goals(self.avoid)
         selected = order_goals(select_goals(cur.goals, needs, extra_topics, extra_goals))
@@ -203,10 +203,9 @@ class Planner:
                 )
                 if not missing and refused is None:  # a refusal is a decision, not a defect
                     self.findings.append(
-                        pm.PlanFinding(
-                            code=cb303.CODE,
-                            severity="warning",
-                            message=f"goal {item.goal.id!r} has no eligible method: "
+                        _finding(
+                            cb303.CODE,
+                            f"goal {item.goal.id!r} has no eligible method: "
                             + why.split(": ", 1)[1],
                         )
                     )
@@ -522,11 +521,12 @@ def _rationale(f: Fired) -> pm.Rationale:
 
 
 def _finding(
-    code: str, message: str, rule: str | None = None, error: bool = False
-) -> pm.PlanFinding:
-    return pm.PlanFinding(
-        code=code, severity="error" if error else "warning", message=message, rule=rule
-    )
+    code: str, message: str, rule: str = "", error: bool = False, field: str = ""
+) -> Finding:
+    """A finding of the plan (plan.json holds it as a :class:`pm.PlanFinding`); ``field``
+    names the needs field it concerns, if any."""
+    severity = Severity.ERROR if error else Severity.WARNING
+    return Finding(code, message, severity=severity, rule=rule, field=field)
 
 
 def assemble(
@@ -551,6 +551,7 @@ def assemble(
                 f"start_date {c.start_date.isoformat()} is a {c.start_date:%A}; the programme "
                 f"starts on {first:%A} {first.isoformat()} (set `weekends: true` to teach at "
                 "weekends)",
+                field="constraints.start_date",
             )
         )
     _curriculum_order(problem, solution)
@@ -734,7 +735,10 @@ def assemble(
         coverage=_coverage(matched, cur, needs),
         evaluation=evaluation,
         instruments=_instruments(cur, evaluation, follow_up),
-        findings=sorted(findings, key=lambda f: (f.code, f.message)),
+        findings=[
+            pm.PlanFinding.from_finding(f)
+            for f in sorted(findings, key=lambda f: (f.code, f.message))
+        ],
         solver=pm.SolverInfo(
             name="OR-Tools CP-SAT",
             version=solver_version(),
@@ -953,7 +957,7 @@ def _evaluation(
     matched: list[tuple[GoalSpec, str, int]],
     cur: Curriculum,
     follow_up: list[pm.FollowUp],
-    findings: list[pm.PlanFinding],
+    findings: list[Finding],
     chooser: InstrumentChooser,
 ) -> list[pm.EvaluationItem]:
     defaults = cur.config.planning.evaluation_defaults

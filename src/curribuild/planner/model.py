@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from curribuild.findings import Finding
+
 SCHEMA_VERSION = 2
 
 SessionKind = Literal["teaching", "break", "lunch", "debrief", "reflection"]
@@ -182,10 +184,26 @@ class PlanInstrument(PlanModel):
 
 
 class PlanFinding(PlanModel):
+    """A :class:`~curribuild.findings.Finding` as plan.json holds it: made only by
+    :meth:`from_finding`, so a plan's findings have the one type the rest of curribuild
+    uses, and this is its serialisation."""
+
     code: str
     message: str
     rule: str | None = None
     severity: str
+
+    @classmethod
+    def from_finding(cls, finding: Finding) -> PlanFinding:
+        """``finding`` in plan.json: a placed finding's message starts with its place
+        (``needs.yaml:3:5: ...``); its fix and field are not part of the format."""
+        where = finding.located()
+        return cls(
+            code=finding.code,
+            message=f"{where}: {finding.message}" if where else finding.message,
+            rule=finding.rule or None,
+            severity=finding.severity.value,
+        )
 
 
 class NeedsSummary(PlanModel):
