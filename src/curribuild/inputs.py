@@ -79,17 +79,23 @@ class NeedsFile:
         return exc
 
 
-def load_needs(path: Path) -> NeedsFile:
-    """The needs document at ``path``, or a UserError with located findings."""
+def load_needs_file(path: Path) -> NeedsFile:
+    """The needs document at ``path`` with its positions, or a UserError with located
+    findings."""
     needs, doc = _load(path, Needs, "needs file", "a needs document")
     return NeedsFile(needs, path, doc)
+
+
+def load_needs(path: Path) -> Needs:
+    """The needs at ``path`` (the model only), or a UserError with located findings."""
+    return load_needs_file(path).needs
 
 
 def load_for_needs(needs_path: Path, curriculum: Path | None) -> tuple[NeedsFile, Curriculum]:
     """The needs and the curriculum they are planned from, both free of errors
     (including reference errors such as unknown prerequisites)."""
     forget()
-    needs = load_needs(needs_path)
+    needs = load_needs_file(needs_path)
     if curriculum is not None:
         if not curriculum.is_dir():
             raise UsageError(f"--curriculum {curriculum}: not a folder")
