@@ -231,6 +231,19 @@ def run_check(options: CheckOptions) -> CheckResult:
             undirected.add(doc.path)
         return check_document(doc, patterns)
 
+    def load(number: int) -> Parsed | None:
+        file, explicit = files[number]
+        parsed, problems = parse_file(
+            file,
+            shown[number],
+            options.limits,
+            locator,
+            explicit=explicit,
+            per_document=per_document,
+        )
+        findings.extend(problems)
+        return parsed
+
     # Goals files come last, one at a time, so their models need not be kept
     # (checks/index.py); every other document is loaded first.
     shown = [display_path(file) for file, _ in files]
@@ -242,21 +255,13 @@ def run_check(options: CheckOptions) -> CheckResult:
         if deadline is not None and time.monotonic() > deadline:
             unchecked = order[position:]
             break
-        file, explicit = files[number]
+        file = files[number][0]
         if streamed[number]:
             root = find_config_root(file) or _fallback_root(file, fallback_roots)
             late.setdefault(root, []).append(number)
             groups.setdefault(root, [])
             continue
-        parsed, problems = parse_file(
-            file,
-            shown[number],
-            options.limits,
-            locator,
-            explicit=explicit,
-            per_document=per_document,
-        )
-        findings.extend(problems)
+        parsed = load(number)
         if parsed is None:
             continue
         documents += 1
@@ -279,29 +284,18 @@ def run_check(options: CheckOptions) -> CheckResult:
             if deadline is not None and time.monotonic() > deadline:
                 unchecked.append(number)
                 continue
-            file, explicit = files[number]
-            parsed, more = parse_file(
-                file,
-                shown[number],
-                options.limits,
-                locator,
-                explicit=explicit,
-                per_document=per_document,
-            )
-            findings.extend(more)
-            if parsed is None:
-                locator.drop_map(file)
-                continue
-            documents += 1
-            if not isinstance(parsed.model, GoalsDocument):  # said goals, is not: keep it
-                parsed_docs.append(parsed)
-                continue
-            checked, duplicates = index.absorb(parsed, locator)
-            problems.extend(duplicates)
-            for goal, origin in checked:
-                for goal_check in goal_checks:
-                    findings.extend(goal_check(goal, origin))
-            locator.drop_map(file)
+            parsed = load(number)
+            if parsed is not None:
+                documents += 1
+            # a goals document whenever it loads: its first key says so, and the loader
+            # refuses a second `kind` (CB002)
+            if parsed is not None and isinstance(parsed.model, GoalsDocument):
+                checked, duplicates = index.absorb(parsed, locator)
+                problems.extend(duplicates)
+                for goal, origin in checked:
+                    for goal_check in goal_checks:
+                        findings.extend(goal_check(goal, origin))
+            locator.drop_map(files[number][0])  # placed from now on by reading it again
         findings.extend(problems)
         findings.extend(check_curriculum(cur, index))
         if not any(f.severity is Severity.ERROR and f.code < "CB3" for f in problems):
