@@ -115,7 +115,12 @@ def _write(folder: Path, docs: list[dict[str, Any]]) -> list[Path]:
 RUNNER = """
 import json, sys, time
 from pathlib import Path
-from curribuild.curriculum import load_curriculum, checked
+from curribuild.curriculum import checked
+try:
+    from curribuild.workspace import Workspace
+    load_curriculum = Workspace().load_curriculum
+except ImportError:  # the baseline's older tree, from before the per-run workspace
+    from curribuild.curriculum import load_curriculum
 try:
     from curribuild.inputs import load_needs
 except ImportError:  # the baseline's older tree, from before the library layer

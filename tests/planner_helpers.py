@@ -12,13 +12,14 @@ from typing import Any
 
 import yaml
 
-from curribuild.curriculum import Curriculum, builtin_layer, load_curriculum
+from curribuild.curriculum import Curriculum, builtin_layer
 from curribuild.findings import Finding, Severity
 from curribuild.models.config import Config
 from curribuild.models.goals import Goal
 from curribuild.models.methods import Method
 from curribuild.models.needs import Needs
 from curribuild.models.rules import Rule
+from curribuild.workspace import Workspace
 
 ALL_DOMAINS = ["knowledge", "skills", "attitudes"]
 # synthetic curricula solve with a small deterministic limit: the suite stays fast
@@ -116,14 +117,14 @@ def write_curriculum(
 
 def load(root: Path) -> Curriculum:
     """The curriculum in ``root``; fails the test on any error finding."""
-    cur, findings = load_curriculum(root)
+    cur, findings = Workspace().load_curriculum(root)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     assert errors == [], [f"{f.located()} {f.code} {f.message}" for f in errors]
     return cur
 
 
 def load_with_findings(root: Path) -> tuple[Curriculum, list[Finding]]:
-    return load_curriculum(root)
+    return Workspace().load_curriculum(root)
 
 
 def needs_data(**over: Any) -> dict[str, Any]:

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from curribuild.curriculum import Curriculum, curriculum_for_needs
+from curribuild.curriculum import Curriculum
 from curribuild.loader import load_file
 from curribuild.models.needs import Needs
 from curribuild.planner.build import build_plan
 from curribuild.planner.model import Plan
 from curribuild.planner.select import select_goals
+from curribuild.workspace import Workspace
 from plan_invariants import check_plan
 
 NEEDS = sorted(
@@ -26,7 +27,7 @@ NEEDS = sorted(
 def planned(path: Path) -> tuple[Plan, Needs, Curriculum]:
     """The example planned once (the plan is deterministic; several tests read it)."""
     needs = Needs.model_validate(load_file(path).data)
-    cur, findings = curriculum_for_needs(needs, path)
+    cur, findings = Workspace().curriculum_for_needs(needs, path)
     assert [f for f in findings if f.severity.value == "error"] == []
     return build_plan(needs, cur), needs, cur
 

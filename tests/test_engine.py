@@ -16,13 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curribuild.curriculum import load_curriculum
 from curribuild.engine import match
 from curribuild.engine.conditions import Compiled, compile_condition
 from curribuild.engine.match import Decision, Fired, Matcher, base_env
 from curribuild.engine.programme import ProgrammeRules
 from curribuild.models.programme import ProgrammeFacts
 from curribuild.models.rules import Leaf
+from curribuild.workspace import Workspace
 from planner_helpers import (
     goal,
     load,
@@ -801,7 +801,7 @@ def test_disable_rules_removes_a_builtin_rule(tmp_path: Path) -> None:
         ],
         config={"disable_rules": ["fit-delivery-mode"]},
     )
-    cur, findings = load_curriculum(root)
+    cur, findings = Workspace().load_curriculum(root)
     assert findings == []
     assert "fit-delivery-mode" not in cur.rules
     assert "fit-delivery-mode" in cur.known_rules

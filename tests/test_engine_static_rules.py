@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from curribuild.checks.references import check_curriculum, fact_path_problem, literal_problem
 from curribuild.cli import app
-from curribuild.curriculum import load_curriculum
 from curribuild.models.rules import Leaf
+from curribuild.workspace import Workspace
 from planner_helpers import method, rule, write_curriculum
 
 METHODS = """\
@@ -122,7 +122,7 @@ def test_each_code_alone(repo: Path, code: str) -> None:
 
 
 def test_load_and_check_curriculum_findings(repo: Path) -> None:
-    cur, load_findings = load_curriculum(repo)
+    cur, load_findings = Workspace().load_curriculum(repo)
     assert [(f.code, f.line, f.col) for f in load_findings] == [("CB203", 14, 9)]
     # the first definition of a duplicate id wins
     assert cur.rules["typo-path"].then.score == 1
@@ -146,7 +146,7 @@ def test_unknown_method_without_a_close_match_has_no_suggestion(tmp_path: Path) 
         methods=[method("lecture")],
         rules=[rule("needs-x", {"require": ["zzzzzz"]})],
     )
-    cur, _ = load_curriculum(root)
+    cur, _ = Workspace().load_curriculum(root)
     [finding] = check_curriculum(cur)
     assert finding.code == "CB205"
     assert finding.message == "rule 'needs-x' names unknown method 'zzzzzz'"
@@ -212,7 +212,7 @@ def test_disabling_a_known_rule_is_not_reported(tmp_path: Path) -> None:
     root = write_curriculum(
         tmp_path / "quiet", methods=[method("lecture")], config={"disable_rules": ["fit-duration"]}
     )
-    cur, findings = load_curriculum(root)
+    cur, findings = Workspace().load_curriculum(root)
     assert findings == []
     assert check_curriculum(cur) == []
 
@@ -227,10 +227,10 @@ def test_extending_a_curriculum_that_disables_a_rule_is_not_a_cb209(tmp_path: Pa
     # base and child share a repository: a file may name only curricula inside its own
     (tmp_path / ".git").mkdir()
     child = write_curriculum(tmp_path / "child", config={"extends": "../base"})
-    base_cur, base_findings = load_curriculum(tmp_path / "base")
+    base_cur, base_findings = Workspace().load_curriculum(tmp_path / "base")
     assert base_findings == []
     assert check_curriculum(base_cur) == []
-    cur, findings = load_curriculum(child)
+    cur, findings = Workspace().load_curriculum(child)
     assert findings == []
     assert "fit-duration" not in cur.rules  # still disabled in the child
     assert [(f.code, f.message) for f in check_curriculum(cur)] == []

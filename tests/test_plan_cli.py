@@ -12,10 +12,10 @@ import yaml
 from typer.testing import CliRunner, Result
 
 from curribuild.cli import app
-from curribuild.curriculum import load_curriculum
 from curribuild.models.needs import Needs
 from curribuild.planner.build import build_plan
 from curribuild.planner.model import plan_schema
+from curribuild.workspace import Workspace
 from planner_helpers import cli_repo, goal, method, needs_data, write_curriculum, write_doc
 
 
@@ -36,7 +36,7 @@ def plan(*args: str) -> Result:
 
 def expected_json(repo: Path) -> str:
     needs = Needs.model_validate(yaml.safe_load((repo / "needs.yaml").read_text()))
-    cur, _ = load_curriculum(repo / "cur")
+    cur, _ = Workspace().load_curriculum(repo / "cur")
     return build_plan(needs, cur).to_json()
 
 

@@ -21,11 +21,12 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from curribuild.curriculum import Curriculum, load_curriculum
+from curribuild.curriculum import Curriculum
 from curribuild.errors import InfeasiblePlan
 from curribuild.models.common import GAP_PRIORITIES
 from curribuild.models.needs import Needs
 from curribuild.planner.build import build_plan
+from curribuild.workspace import Workspace
 from plan_invariants import check_infeasible, check_plan
 
 BUNDLED = Path(__file__).resolve().parents[1] / "curricula" / "ran-health-pcve"
@@ -43,7 +44,7 @@ def fast(cur: Curriculum, seconds: float = SECONDS) -> Curriculum:
 
 
 def bundled() -> Curriculum:
-    cur, findings = load_curriculum(BUNDLED)
+    cur, findings = Workspace().load_curriculum(BUNDLED)
     assert [f for f in findings if f.severity.value == "error"] == []
     return fast(cur)
 

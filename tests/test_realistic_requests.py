@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 
-from curribuild.curriculum import Curriculum, load_curriculum
+from curribuild.curriculum import Curriculum
 from curribuild.errors import InfeasiblePlan
 from curribuild.models.needs import Needs
 from curribuild.planner.build import build_plan
+from curribuild.workspace import Workspace
 from plan_invariants import check_plan
 from test_planner_properties import BUNDLED, CUR
 
@@ -29,7 +30,7 @@ REQUESTS = planning.realistic_requests(50)
 
 @functools.cache
 def bundled_as_shipped() -> Curriculum:
-    cur, findings = load_curriculum(BUNDLED)
+    cur, findings = Workspace().load_curriculum(BUNDLED)
     assert [f for f in findings if f.severity.value == "error"] == []
     return cur
 

@@ -5,6 +5,7 @@ RAN HEALTH 2022 summary says."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -14,8 +15,8 @@ import pytest
 from pydantic import ValidationError
 
 from curribuild.checks.registry import CODES
-from curribuild.curriculum import load_curriculum
 from curribuild.models.rules import SOURCE_LABELS, Rule, Source
+from curribuild.workspace import Workspace
 from lint_helpers import BUNDLED_CURRICULUM, RunCli, check_json, copy_fixture, located, write
 
 # The RAN HEALTH 2022 summary ("Training for Mental Health Practitioners in P/CVE",
@@ -53,8 +54,9 @@ def rule(source: Any) -> Rule:
     )
 
 
+@functools.cache
 def bundled_rules() -> dict[str, Rule]:
-    cur, findings = load_curriculum(BUNDLED_CURRICULUM)
+    cur, findings = Workspace().load_curriculum(BUNDLED_CURRICULUM)
     assert [f for f in findings if f.severity.value == "error"] == []
     return {rid: r for rid, r in cur.rules.items() if cur.owns(cur.origin("rule", rid))}
 
@@ -338,7 +340,7 @@ def test_literature_and_practice_sources_name_a_public_reference() -> None:
 
 def test_bundled_descriptions_are_written_for_coordinators() -> None:
     """Plain words: no rule ids, fact paths or effect names; author notes go to ``note``."""
-    cur, _ = load_curriculum(BUNDLED_CURRICULUM)
+    cur, _ = Workspace().load_curriculum(BUNDLED_CURRICULUM)
     ids = set(cur.rules)
     jargon = re.compile(r"\b(goal|method|needs|programme)\.[a-z_]+|\bscore\b|\bfires?\b")
     for rule_id, rule_ in bundled_rules().items():

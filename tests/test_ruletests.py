@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from curribuild.cli import app
-from curribuild.curriculum import load_curriculum
 from curribuild.engine.ruletests import run_cases
 from curribuild.findings import Severity
+from curribuild.workspace import Workspace
 
 CONFIG = "kind: config\nname: {name}\n"
 
@@ -152,7 +152,7 @@ def make_repo(root: Path, cases: str) -> Path:
 
 
 def located(root: Path) -> list[tuple[str, int, int, str]]:
-    cur, findings = load_curriculum(root)
+    cur, findings = Workspace().load_curriculum(root)
     assert [f for f in findings if f.severity is Severity.ERROR] == []
     return [(f.code, f.line, f.col, f.message) for f in run_cases(cur)]
 
@@ -193,7 +193,7 @@ def test_failing_cases_give_located_findings(tmp_path: Path) -> None:
 
 def test_cb601_carries_a_fix_and_the_file(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "fix", FAILING)
-    cur, _ = load_curriculum(root)
+    cur, _ = Workspace().load_curriculum(root)
     first = run_cases(cur)[0]
     assert first.code == "CB601"
     assert first.fix == "fix the rules or the case's expectation"
@@ -238,7 +238,7 @@ def test_cases_of_an_extended_curriculum_are_not_rerun(tmp_path: Path) -> None:
     child = tmp_path / "child"
     child.mkdir()
     (child / "curriculum.yaml").write_text("kind: config\nextends: ../base\n", encoding="utf-8")
-    cur, findings = load_curriculum(child)
+    cur, findings = Workspace().load_curriculum(child)
     assert [f.code for f in findings if f.severity is Severity.ERROR] == []
     assert len(cur.cases) == 7  # inherited...
     assert run_cases(cur) == []  # ...but only the curriculum's own cases run

@@ -16,13 +16,14 @@ import stat
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from curribuild.checks.codes import cb203, cb207
-from curribuild.discovery import real, walk_yaml
+from curribuild.checks.codes import cb203
+from curribuild.discovery import real
 from curribuild.errors import UserError
 from curribuild.findings import Finding, Position, Severity
 from curribuild.loader import (
@@ -38,11 +39,9 @@ from curribuild.models.evidence import EvidenceDocument
 from curribuild.models.goals import Goal, GoalsDocument
 from curribuild.models.instruments import Instrument, InstrumentsDocument
 from curribuild.models.methods import Method, MethodsDocument
-from curribuild.models.needs import Needs
 from curribuild.models.rules import Rule, RulesDocument
 from curribuild.models.ruletests import Case, RuleTestsDocument
 from curribuild.resources import (
-    DEFAULT_CURRICULUM,
     bundled_curricula,
     bundled_curriculum,
     data_file,
@@ -419,28 +418,22 @@ def merge_config(base: Config, own: Config) -> Config:
     return base.model_copy(update=update)
 
 
-@dataclass(slots=True)
-class _LoadState:
-    stack: list[Path] = field(default_factory=list)
-
-
-_CACHE: dict[Path, tuple[Curriculum, list[Finding]]] = {}
-
-
+@cache
 def builtin_layer() -> Curriculum:
-    """The built-in structural rules every curriculum starts from (data, not code)."""
+    """The built-in structural rules every curriculum starts from (data, not code).
+
+    Loaded once per process: the file ships with the package and cannot change
+    under a run, unlike the curricula a :class:`~curribuild.workspace.Workspace` loads."""
     key = data_file("builtin-rules.yaml")
-    if key not in _CACHE:
-        locator = Locator()
-        parsed: list[Parsed] = []
-        item, findings = parse_file(key, display_path(key), DEFAULT_LIMITS, locator, explicit=True)
-        if item is not None:
-            parsed.append(item)
-        if findings:  # a broken install, not a user error
-            raise UserError("the built-in rules do not load", findings)
-        cur, problems = assemble(parsed, BUILTIN, None, None, locator)
-        _CACHE[key] = (cur, problems)
-    return _CACHE[key][0]
+    locator = Locator()
+    parsed: list[Parsed] = []
+    item, findings = parse_file(key, display_path(key), DEFAULT_LIMITS, locator, explicit=True)
+    if item is not None:
+        parsed.append(item)
+    if findings:  # a broken install, not a user error
+        raise UserError("the built-in rules do not load", findings)
+    cur, _ = assemble(parsed, BUILTIN, None, None, locator)
+    return cur
 
 
 # Pseudo-file systems: never a curriculum, whatever a file says.
@@ -536,150 +529,6 @@ def resolve_named(ref: str, naming_file: Path) -> Path:
     return target
 
 
-def load_curriculum(
-    root: Path,
-    limits: Limits = DEFAULT_LIMITS,
-    *,
-    _state: _LoadState | None = None,
-) -> tuple[Curriculum, list[Finding]]:
-    """Load the curriculum in folder ``root`` with everything it extends (cached)."""
-    root = real(root)
-    if root in _CACHE:
-        return _CACHE[root]
-    locator = Locator()
-    parsed: list[Parsed] = []
-    findings: list[Finding] = []
-    for file in walk_yaml(root):
-        item, problems = parse_file(file, display_path(file), limits, locator, explicit=False)
-        findings.extend(problems)
-        if item is not None:
-            parsed.append(item)
-    cur, problems = build_curriculum(root, parsed, locator, limits, _state=_state)
-    result = (cur, sorted(findings + problems, key=lambda f: f.sort_key))
-    _CACHE[root] = result
-    return result
-
-
-def build_curriculum(
-    root: Path,
-    parsed: Sequence[Parsed],
-    locator: Locator,
-    limits: Limits = DEFAULT_LIMITS,
-    *,
-    _state: _LoadState | None = None,
-) -> tuple[Curriculum, list[Finding]]:
-    """Merge already-validated documents of folder ``root`` over what they extend."""
-    root = real(root)
-    state = _state or _LoadState()
-    parsed = sorted(
-        (p for p in parsed if p.kind in CURRICULUM_KINDS), key=lambda p: p.file.as_posix()
-    )
-    findings: list[Finding] = []
-    config = next((p for p in parsed if isinstance(p.model, Config)), None)
-    base: Curriculum = builtin_layer()
-    default_root = bundled_curriculum(DEFAULT_CURRICULUM)
-    if config is None and default_root is not None and real(default_root) != root:
-        # Loose documents without a curriculum config build on the bundled
-        # curriculum, as needs files without `curriculum:` do.
-        base, _ = load_curriculum(default_root, limits)
-    if config is not None and isinstance(config.model, Config) and config.model.extends:
-        ref = config.model.extends
-        origin = Origin(config.path, config.file, ("extends",))
-        target: Path | None = None
-        try:
-            target = resolve_named(ref, config.file)
-        except OutsideReference as exc:
-            if exc.missing:
-                choices = bundled_curricula()
-                hint = did_you_mean(ref, choices)
-                message = f"extends {ref!r}: no bundled curriculum or folder of that name" + (
-                    f"; {hint}" if hint else ""
-                )
-            else:
-                message = f"extends {_shown(ref)}: {exc.message}"
-            findings.append(locator.finding(cb207.CODE, message, origin, fix=exc.fix))
-        if target is not None and (target in state.stack or target == root):
-            chain = " -> ".join(p.name for p in [*state.stack, root, target])
-            findings.append(
-                locator.finding(
-                    cb207.CODE,
-                    f"curricula extend each other in a loop: {chain}",
-                    origin,
-                    fix="remove one `extends:`",
-                )
-            )
-        elif target is not None:
-            state.stack.append(root)
-            base, base_findings = load_curriculum(target, limits, _state=state)
-            state.stack.pop()
-            if any(f.severity is Severity.ERROR for f in base_findings):
-                findings.append(
-                    locator.finding(
-                        cb207.CODE,
-                        f"extended curriculum {ref!r} has errors; run `curribuild check {target}`",
-                        origin,
-                    )
-                )
-    name = root.name
-    if config is not None and isinstance(config.model, Config) and config.model.name:
-        name = config.model.name
-    cur, problems = assemble(parsed, name, root, base, locator)
-    return cur, findings + problems
-
-
-def _shown(ref: str) -> str:
-    return repr(ref if len(ref) <= 120 else ref[:120] + "...")
-
-
-def load_named(
-    ref: str | None, relative_to: Path | None, limits: Limits = DEFAULT_LIMITS
-) -> tuple[Curriculum, list[Finding]]:
-    """Load a curriculum by bundled name or path (default: the bundled one).
-
-    ``relative_to`` is the file that names it (a needs file): the reference is
-    confined as :func:`resolve_named` says. Without it, only bundled names load.
-    """
-    name = ref or DEFAULT_CURRICULUM
-    target: Path | None = None
-    problem: OutsideReference | None = None
-    if relative_to is not None and ref is not None:
-        try:
-            target = resolve_named(name, relative_to)
-        except OutsideReference as exc:
-            problem = exc
-    else:
-        bundled = bundled_curriculum(name)
-        target = real(bundled) if bundled is not None else None
-    if target is None:
-        if problem is not None and not problem.missing:
-            message = f"curriculum {_shown(name)}: {problem.message}"
-            fix = problem.fix
-        else:
-            choices = bundled_curricula()
-            hint = did_you_mean(name, choices)
-            message = f"curriculum {name!r} not found" + (f"; {hint}" if hint else "")
-            fix = f"use a bundled curriculum ({', '.join(choices)}) or a folder path"
-        # about the naming file's `curriculum:`, placed by the command that loaded it
-        field = "curriculum" if relative_to is not None else ""
-        raise UserError(message, [Finding(cb207.CODE, message, fix=fix, field=field)])
-    return load_curriculum(target, limits)
-
-
-_CONFIG_ROOTS: dict[Path, Path | None] = {}
-
-
-def forget() -> None:
-    """Drop what earlier runs cached about folders and curricula (files may have changed).
-
-    Commands call this first, so a long-lived process (tests, an editor plug-in)
-    never sees a stale answer; the built-in rules, which ship with the package, stay.
-    """
-    builtin = data_file("builtin-rules.yaml")
-    for key in [k for k in _CACHE if k != builtin]:
-        del _CACHE[key]
-    _CONFIG_ROOTS.clear()
-
-
 def checked(result: tuple[Curriculum, list[Finding]]) -> Curriculum:
     """The curriculum of a load, or a UserError carrying its error findings."""
     cur, findings = result
@@ -687,37 +536,3 @@ def checked(result: tuple[Curriculum, list[Finding]]) -> Curriculum:
     if errors:
         raise UserError(f"curriculum {cur.name!r} has errors", errors)
     return cur
-
-
-def find_config_root(file: Path) -> Path | None:
-    """Nearest folder at or above ``file`` holding a curriculum or repository config."""
-    here = file.parent.absolute()  # files of one folder share the answer
-    if here in _CONFIG_ROOTS:
-        return _CONFIG_ROOTS[here]
-    start = real(file).parent
-    if start in _CONFIG_ROOTS:
-        _CONFIG_ROOTS[here] = _CONFIG_ROOTS[start]
-        return _CONFIG_ROOTS[start]
-    folder = start
-    found: Path | None = None
-    while True:
-        if any((folder / name).is_file() for name in CONFIG_NAMES):
-            found = folder
-            break
-        if (folder / ".git").exists() or folder.parent == folder:
-            break
-        folder = folder.parent
-    _CONFIG_ROOTS[start] = _CONFIG_ROOTS[here] = found
-    return found
-
-
-def curriculum_for_needs(
-    needs: Needs, needs_file: Path, limits: Limits = DEFAULT_LIMITS
-) -> tuple[Curriculum, list[Finding]]:
-    """The curriculum a needs file asks for: its `curriculum:`, else the nearest
-    config folder, else the bundled default."""
-    if needs.curriculum is None:
-        root = find_config_root(needs_file)
-        if root is not None:
-            return load_curriculum(root, limits)
-    return load_named(needs.curriculum, needs_file, limits)

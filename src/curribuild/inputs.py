@@ -13,16 +13,14 @@ from curribuild.curriculum import (
     Curriculum,
     Locator,
     checked,
-    curriculum_for_needs,
     display_path,
-    forget,
-    load_curriculum,
     parse_file,
 )
 from curribuild.errors import UsageError, UserError
 from curribuild.findings import Finding, Severity
 from curribuild.loader import DEFAULT_LIMITS, Document
 from curribuild.models.needs import Needs
+from curribuild.workspace import Workspace
 
 M = TypeVar("M")
 
@@ -94,15 +92,15 @@ def load_needs(path: Path) -> Needs:
 def load_for_needs(needs_path: Path, curriculum: Path | None) -> tuple[NeedsFile, Curriculum]:
     """The needs and the curriculum they are planned from, both free of errors
     (including reference errors such as unknown prerequisites)."""
-    forget()
+    workspace = Workspace()
     needs = load_needs_file(needs_path)
     if curriculum is not None:
         if not curriculum.is_dir():
             raise UsageError(f"--curriculum {curriculum}: not a folder")
-        cur = checked(load_curriculum(curriculum))
+        cur = checked(workspace.load_curriculum(curriculum))
     else:
         try:
-            named = curriculum_for_needs(needs.needs, needs_path)
+            named = workspace.curriculum_for_needs(needs.needs, needs_path)
         except UserError as exc:  # a `curriculum:` that names none (CB207)
             raise needs.placed(exc) from None
         cur = checked(named)

@@ -21,11 +21,7 @@ from curribuild.curriculum import (
     Locator,
     Origin,
     Parsed,
-    build_curriculum,
-    curriculum_for_needs,
     display_path,
-    find_config_root,
-    forget,
     leading_kind,
     parse_file,
 )
@@ -38,6 +34,7 @@ from curribuild.models.config import Config
 from curribuild.models.goals import GoalsDocument
 from curribuild.models.needs import Needs
 from curribuild.sourcefile import source_line
+from curribuild.workspace import Workspace
 
 
 @dataclass(slots=True)
@@ -187,7 +184,7 @@ def suppressed(findings: list[Finding], undirected: Set[str] = frozenset()) -> l
 
 
 def run_check(options: CheckOptions) -> CheckResult:
-    forget()
+    workspace = Workspace()
     repo_config, repo_root, config_findings = find_repo_config(options.paths, options.limits)
     if repo_config is not None:
         options.limits = Limits(repo_config.limits.max_bytes, repo_config.limits.max_depth)
@@ -257,7 +254,7 @@ def run_check(options: CheckOptions) -> CheckResult:
             break
         file = files[number][0]
         if streamed[number]:
-            root = find_config_root(file) or _fallback_root(file, fallback_roots)
+            root = workspace.find_config_root(file) or _fallback_root(file, fallback_roots)
             late.setdefault(root, []).append(number)
             groups.setdefault(root, [])
             continue
@@ -270,12 +267,12 @@ def run_check(options: CheckOptions) -> CheckResult:
             continue
         if parsed.kind == "intake":  # a survey map: validated, part of no curriculum
             continue
-        root = find_config_root(file) or _fallback_root(file, fallback_roots)
+        root = workspace.find_config_root(file) or _fallback_root(file, fallback_roots)
         groups.setdefault(root, []).append(parsed)
     curricula: dict[Path, Curriculum] = {}
     indexes: dict[Path, GoalIndex] = {}
     for root, parsed_docs in sorted(groups.items(), key=lambda item: item[0].as_posix()):
-        cur, problems = build_curriculum(root, parsed_docs, locator, options.limits)
+        cur, problems = workspace.build_curriculum(root, parsed_docs, locator, options.limits)
         curricula[root] = cur
         index = indexes[root] = GoalIndex.of(cur, (p.file for p in parsed_docs))
         ctx = LintContext(cur, parsed_docs, locator, extra_terms, index)
@@ -315,7 +312,9 @@ def run_check(options: CheckOptions) -> CheckResult:
             )
         )
     for parsed in needs_docs:
-        findings.extend(_check_needs(parsed, curricula, indexes, locator, options.limits))
+        findings.extend(
+            _check_needs(workspace, parsed, curricula, indexes, locator, options.limits)
+        )
     findings = apply_config(suppressed(findings, undirected), repo_config, options)
     return CheckResult(
         sorted(set(findings), key=lambda f: f.sort_key),
@@ -338,6 +337,7 @@ def _fallback_root(file: Path, roots: dict[Path, Path]) -> Path:
 
 
 def _check_needs(
+    workspace: Workspace,
     parsed: Parsed,
     curricula: dict[Path, Curriculum],
     indexes: dict[Path, GoalIndex],
@@ -347,13 +347,13 @@ def _check_needs(
     needs = parsed.model
     assert isinstance(needs, Needs)
     origin = Origin(parsed.path, parsed.file, ())
-    root = find_config_root(parsed.file) if needs.curriculum is None else None
+    root = workspace.find_config_root(parsed.file) if needs.curriculum is None else None
     index: GoalIndex | None = None
     if root is not None and root in curricula:
         cur, index = curricula[root], indexes[root]
     else:
         try:
-            cur, _ = curriculum_for_needs(needs, parsed.file, limits)
+            cur, _ = workspace.curriculum_for_needs(needs, parsed.file, limits)
         except UserError as exc:
             return [
                 locator.finding(

@@ -7,20 +7,21 @@ from pathlib import Path
 
 from rich.table import Table
 
-from curribuild.curriculum import Curriculum, checked, forget, load_curriculum, load_named
+from curribuild.curriculum import Curriculum, checked
 from curribuild.errors import UsageError
 from curribuild.output import console_for
+from curribuild.workspace import Workspace
 
 WHAT = ("methods", "goals", "rules", "codes")
 
 
 def _curriculum(curriculum: Path | None) -> Curriculum:
-    forget()
+    workspace = Workspace()
     if curriculum is not None:
         if not curriculum.is_dir():
             raise UsageError(f"--curriculum {curriculum}: not a folder")
-        return checked(load_curriculum(curriculum))
-    return checked(load_named(None, None))
+        return checked(workspace.load_curriculum(curriculum))
+    return checked(workspace.load_named(None, None))
 
 
 def run(what: str, curriculum: Path | None, color: bool) -> int:

@@ -163,6 +163,7 @@ class Planner:
         self.needs, self.cur = needs, cur
         self.avoid = avoidable(cur)
         self.findings: list[Finding] = []
+        self._rationales: dict[Fired, pm.Rationale] = {}  # one per fired rule, shared
         self.dropped: list[pm.DroppedGoal] = []
         extra_topics, extra_goals = _avoid_topics(self.avoid), _avoid_goals(self.avoid)
         selected = order_goals(select_goals(cur.goals, needs, extra_topics, extra_goals))
@@ -214,6 +215,21 @@ class Planner:
             spec.prereqs = [index[r] for r in spec.selected.goal.requires if r in index]
         self.specs = specs
         self.programme = ProgrammeRules.compile(cur.rules.values())
+
+    def rationale(self, spec: GoalSpec, method_id: str) -> list[pm.Rationale]:
+        """The rules that scored the goal's method (exclusions are not a reason for it)."""
+        cand = spec.decision.candidate(method_id)
+        out = []
+        for f in cand.fired if cand else []:
+            if f.effect == "exclude":
+                continue
+            reason = self._rationales.get(f)
+            if reason is None:  # trusted data from our own models: no re-validation
+                reason = self._rationales[f] = pm.Rationale.model_construct(
+                    rule=f.rule, effect=f.describe(), description=f.description, source=f.source
+                )
+            out.append(reason)
+        return out
 
     # -- the problem --------------------------------------------------------------
 
@@ -474,7 +490,7 @@ def _sessions(
         if spec is not None and slot.kind == "teaching":
             placed = solution.placements[slot.goal or 0]
             method = cur.methods[spec.methods[placed.method].method]
-            rationale = _method_rationale(spec, method.id)
+            rationale = planner.rationale(spec, method.id)
         out.append(
             pm.Session(
                 start=hhmm(slot.start),
@@ -498,26 +514,6 @@ def _sessions(
             )
         )
     return out
-
-
-def _method_rationale(spec: GoalSpec, method_id: str) -> list[pm.Rationale]:
-    """The rules that scored the goal's method (exclusions are not a reason for it)."""
-    cand = spec.decision.candidate(method_id)
-    return [_rationale(f) for f in (cand.fired if cand else []) if f.effect != "exclude"]
-
-
-_RATIONALE: dict[Fired, pm.Rationale] = {}
-
-
-def _rationale(f: Fired) -> pm.Rationale:
-    reason = _RATIONALE.get(f)
-    if reason is None:  # trusted data from our own models: no re-validation
-        reason = pm.Rationale.model_construct(
-            rule=f.rule, effect=f.describe(), description=f.description, source=f.source
-        )
-        if len(_RATIONALE) < 10_000:
-            _RATIONALE[f] = reason
-    return reason
 
 
 def _finding(
@@ -813,7 +809,7 @@ def _pre_work(
                 method_name=method.name,
                 learning_type=method.learning_type,
                 minutes=spec.lengths[placed.length].minutes,
-                rationale=_method_rationale(spec, method.id),
+                rationale=planner.rationale(spec, method.id),
                 requires=list(method.requires),
                 prepare=method.prepare,
             )

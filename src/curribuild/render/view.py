@@ -182,11 +182,12 @@ def _catalogue_requires(plan: Plan) -> dict[str, list[str]] | None:
     of the nearest layer. ``None`` when none can be loaded."""
     from pathlib import Path
 
-    from curribuild.curriculum import find_config_root, load_curriculum
     from curribuild.resources import bundled_curriculum
+    from curribuild.workspace import Workspace
 
     roots: list[Path] = []
-    local = find_config_root(Path.cwd() / "plan.json")
+    workspace = Workspace()
+    local = workspace.find_config_root(Path.cwd() / "plan.json")
     if local is not None:
         roots.append(local)
     for name in reversed(plan.curriculum.layers):
@@ -195,7 +196,7 @@ def _catalogue_requires(plan: Plan) -> dict[str, list[str]] | None:
             roots.append(found)
     for root in roots:
         try:
-            cur, _ = load_curriculum(root)
+            cur, _ = workspace.load_curriculum(root)
         except Exception:  # a broken curriculum must not stop a render
             continue
         if cur.name not in plan.curriculum.layers:
