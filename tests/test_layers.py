@@ -36,6 +36,42 @@ def test_a_command_imports_no_other_command(path: Path) -> None:
     assert wrong == set(), f"{path.name} imports {sorted(wrong)}"
 
 
+# What the library layer (api.py) does for the commands: a command that imports one of
+# these does work that belongs there.
+WORK = (
+    "curribuild.planner",
+    "curribuild.checks.runner.run_check",
+    "curribuild.explanation.entries",
+    "curribuild.render.sandbox",
+    "curribuild.render.formats.render_text",
+    "curribuild.evaluation.report",
+    "curribuild.evaluation.results",
+    "curribuild.intake.aggregate",
+    "curribuild.intake.draft",
+    "curribuild.inputs.load_for_needs",
+    "curribuild.workspace",
+)
+
+
+@pytest.mark.parametrize("path", modules("commands"), ids=lambda p: p.stem)
+def test_a_command_leaves_the_work_to_the_library_layer(path: Path) -> None:
+    """Commands parse options, call ``curribuild.api`` and print or write what it gives
+    back (the plan model is data a command may print)."""
+    wrong = {
+        m
+        for m in imports(path)
+        if m.startswith(WORK) and not m.startswith("curribuild.planner.model")
+    }
+    assert wrong == set(), f"{path.name} imports {sorted(wrong)}"
+
+
+def test_the_library_layer_has_a_function_for_each_command() -> None:
+    tree = ast.parse((SRC / "api.py").read_text(encoding="utf-8"))
+    functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    assert {"check", "plan", "explain", "render", "evaluate", "intake", "curriculum"} <= functions
+    assert not {m for m in imports(SRC / "api.py") if m.startswith("curribuild.commands")}
+
+
 @pytest.mark.parametrize(
     ("package", "forbidden"),
     [

@@ -6,10 +6,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from planner_helpers import goal, method, needs_data, write_curriculum, write_doc
-
 from curribuild.inputs import load_for_needs
 from curribuild.workspace import Workspace
+from planner_helpers import goal, method, needs_data, write_curriculum, write_doc
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "curribuild"
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, TextIO
 
-from curribuild import reporters
-from curribuild.checks.runner import CheckOptions, run_check
+from curribuild import api, reporters
+from curribuild.checks.runner import CheckOptions
 from curribuild.errors import UsageError
 from curribuild.output import use_color
 
@@ -249,9 +249,9 @@ def run(
     if wants_progress(sys.stderr, os.environ):
         progress_color = use_color(color, sys.stderr)
         with LateProgress(sys.stderr, "Checking curriculum files", color=progress_color):
-            result = run_check(options)
+            result = api.check(options)
     else:
-        result = run_check(options)
+        result = api.check(options)
     # the report files first, so that they are there whatever happens to the console
     write_errors = write_reports(result, report_files)
     out = sys.stdout

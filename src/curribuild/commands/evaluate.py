@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from curribuild import api
 from curribuild.atomic import write_output
 from curribuild.errors import UsageError
 from curribuild.findings import Finding
@@ -50,18 +51,7 @@ def run(
     date: str | None,
     seconds: float | None = None,
 ) -> int:
-    from curribuild import __version__
-    from curribuild.evaluation.record import (
-        evidence,
-        evidence_folder,
-        evidence_yaml,
-        record_path,
-    )
-    from curribuild.evaluation.report import build_report
-    from curribuild.evaluation.results import read_results
-    from curribuild.evaluation.view import report_view
-    from curribuild.render.limits import seconds_setting
-    from curribuild.render.sandbox import render
+    from curribuild.evaluation.record import evidence_folder
 
     chosen = report_format(output, fmt)
     day = parse_date(date)
@@ -71,25 +61,18 @@ def run(
         if not path.is_file():
             raise UsageError(f"no such file: {path}")
     folder = evidence_folder(curriculum) if record else None
-    try:
-        limit = seconds_setting(seconds)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
     plan = load_plan(plan_path)
-    report = build_report(plan, read_results(plan, results))
-    view = {"report": report_view(report), "generator": f"curribuild {__version__}"}
-    text = render(
-        f"evaluation-report.{chosen}.j2", view, autoescape=chosen == "html", max_seconds=limit
-    )
+    evaluated = api.evaluate(plan, results, chosen, seconds)
+    text = evaluated.text
     if folder is not None:
         # recorded before the report is written: a refusal (too few) leaves nothing half-done
-        doc, left_out = evidence(plan, report, day, min_group)
-        _warn(left_out)
-        target = record_path(folder, doc)
-        write_output(target, evidence_yaml(doc))
+        recorded = api.evidence_record(plan, evaluated.report, day, min_group, folder)
+        _warn(recorded.left_out)
+        write_output(recorded.target, recorded.text)
         sys.stderr.write(
-            f"Recorded {target.as_posix()}: aggregates of {doc.respondents} respondents, "
-            f"{len(doc.results)} goal(s); rules read them as method.evidence.*\n"
+            f"Recorded {recorded.target.as_posix()}: aggregates of "
+            f"{recorded.record.respondents} respondents, {len(recorded.record.results)} "
+            "goal(s); rules read them as method.evidence.*\n"
         )
     where = write_output(output, text)
     if where != "<stdout>":

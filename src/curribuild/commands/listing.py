@@ -7,26 +7,15 @@ from pathlib import Path
 
 from rich.table import Table
 
-from curribuild.curriculum import Curriculum, checked
-from curribuild.errors import UsageError
+from curribuild import api
 from curribuild.output import console_for
-from curribuild.workspace import Workspace
 
 WHAT = ("methods", "goals", "rules", "codes")
 
 
-def _curriculum(curriculum: Path | None) -> Curriculum:
-    workspace = Workspace()
-    if curriculum is not None:
-        if not curriculum.is_dir():
-            raise UsageError(f"--curriculum {curriculum}: not a folder")
-        return checked(workspace.load_curriculum(curriculum))
-    return checked(workspace.load_named(None, None))
-
-
 def run(what: str, curriculum: Path | None, color: bool) -> int:
     console = console_for(sys.stdout, color)
-    cur = _curriculum(curriculum)
+    cur = api.curriculum(curriculum)
     if what == "methods":
         table = Table(
             "id", "name", "learning type", "domains", "bloom", "delivery", "group", "minutes"

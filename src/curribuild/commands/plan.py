@@ -9,39 +9,19 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from curribuild import api
 from curribuild.atomic import write_output
 from curribuild.checks.codes import cb308
 from curribuild.curriculum import display_path
-from curribuild.errors import UsageError, UserError
-from curribuild.inputs import NeedsFile, load_for_needs
 from curribuild.output import console_for, neutral
-from curribuild.planner.build import build_plan
-from curribuild.planner.model import Plan, PlanFinding
+from curribuild.planner.model import Plan
 
 DEFAULT_OUTPUT = Path("build") / "plan.json"
 SUMMARY_DAYS = 14  # a summary, not the agenda: `curribuild render` prints every day
 
 
-def with_needs_language(plan: Plan, needs: NeedsFile) -> Plan:
-    """The plan with the needs file's stigmatising wording (CB401, as ``check`` finds it)
-    among its findings, each message starting with its place in the needs file."""
-    from curribuild.checks.needs_language import needs_language
-
-    extra = [PlanFinding.from_finding(f) for f in needs_language(needs.file, needs.document)]
-    if not extra:
-        return plan
-    findings = sorted([*plan.findings, *extra], key=lambda f: (f.code, f.message))
-    return plan.model_copy(update={"findings": findings})
-
-
 def run(needs_path: Path, output: str | None, curriculum: Path | None, color: bool) -> int:
-    needs, cur = load_for_needs(needs_path, curriculum)
-    try:
-        plan = with_needs_language(build_plan(needs.needs, cur), needs)
-    except UsageError:
-        raise
-    except UserError as exc:  # a planning error about a needs field: placed at it
-        raise needs.placed(exc) from None
+    plan = api.plan(needs_path, curriculum).plan
     target = output or DEFAULT_OUTPUT.as_posix()
     where = write_output(target, plan.to_json())
     stream = sys.stderr if target == "-" else sys.stdout
