@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from curribuild.checks.ruletests import run_cases
 from curribuild.cli import app
-from curribuild.engine.ruletests import run_cases
 from curribuild.findings import Severity
 from curribuild.workspace import Workspace
 

@@ -16,6 +16,7 @@ from curribuild.checks.index import GoalIndex
 from curribuild.checks.lintdata import MAX_STIGMA_TERMS
 from curribuild.checks.references import check_curriculum, check_needs
 from curribuild.checks.registry import CURRICULUM_LINTS, GOAL_LINTS, default_severity
+from curribuild.checks.ruletests import run_cases
 from curribuild.curriculum import (
     Curriculum,
     Locator,
@@ -26,7 +27,6 @@ from curribuild.curriculum import (
     parse_file,
 )
 from curribuild.discovery import Globs, IgnoreFiles, discover, real, repository_root
-from curribuild.engine.ruletests import run_cases
 from curribuild.errors import UsageError, UserError
 from curribuild.findings import Finding, Severity
 from curribuild.loader import DEFAULT_LIMITS, Document, Limits
