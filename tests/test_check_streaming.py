@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 
 from conftest import BUNDLED, FIXTURES, write_file
-from curribuild.checks import references, runner
-from curribuild.checks.index import GoalIndex
+from curribuild.checks import runner
+from curribuild.checks.context import LintContext
+from curribuild.checks.registry import REFERENCE_CHECKS
 from curribuild.checks.runner import CheckOptions, run_check
-from curribuild.curriculum import Curriculum, leading_kind
+from curribuild.curriculum import leading_kind
 from curribuild.findings import Finding
 from curribuild.models.goals import Goal
 
@@ -122,14 +123,17 @@ def test_no_goal_model_outlives_its_document(
     for i in range(20):
         write_file(repo, f"goals/g{i:02d}.yaml", _goals_file(i, 10))
     live: list[int] = []
-    original = references.check_curriculum
 
-    def counting(cur: Curriculum, index: GoalIndex | None = None) -> list[Finding]:
-        gc.collect()
-        live.append(sum(1 for o in gc.get_objects() if isinstance(o, Goal)))
-        return original(cur, index)
+    class Counting:
+        CODE = "CB201"
 
-    monkeypatch.setattr(runner, "check_curriculum", counting)
+        @staticmethod
+        def check(ctx: LintContext) -> list[Finding]:
+            gc.collect()
+            live.append(sum(1 for o in gc.get_objects() if isinstance(o, Goal)))
+            return []
+
+    monkeypatch.setattr(runner, "REFERENCE_CHECKS", (Counting, *REFERENCE_CHECKS))
     gc.collect()
     before = sum(1 for o in gc.get_objects() if isinstance(o, Goal))  # other tests' caches
     result = run_check(CheckOptions(paths=[repo]))

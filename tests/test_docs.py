@@ -234,9 +234,10 @@ def test_every_lint_is_in_the_registry_of_its_scope() -> None:
     assert sorted(m.CODE for m in registry.GOAL_LINTS) == sorted(
         c for c, s in scopes.items() if s == "goal"
     )
-    assert sorted(m.CODE for m in registry.CURRICULUM_LINTS) == sorted(
+    curriculum_checks = (*registry.REFERENCE_CHECKS, *registry.CURRICULUM_LINTS)
+    assert sorted(m.CODE for m in curriculum_checks) == sorted(
         c for c, s in scopes.items() if s == "curriculum"
     )
     assert all(callable(getattr(m, "prepare", None)) for m in registry.GOAL_LINTS)
-    assert all(callable(getattr(m, "check", None)) for m in registry.CURRICULUM_LINTS)
+    assert all(callable(getattr(m, "check", None)) for m in curriculum_checks)
     assert scopes["CB401"] == "document"

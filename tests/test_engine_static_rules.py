@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from curribuild.checks.references import check_curriculum, fact_path_problem, literal_problem
+from curribuild.checks.conditions import fact_path_problem, literal_problem
+from curribuild.checks.references import check_curriculum
 from curribuild.cli import app
 from curribuild.models.rules import Leaf
 from curribuild.workspace import Workspace

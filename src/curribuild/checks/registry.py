@@ -6,38 +6,21 @@ matters / Example / Instead); ``curribuild codes CODE`` prints it.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Protocol
 
+from curribuild.checks import codes
 from curribuild.checks.codes import (
-    cb001,
-    cb002,
-    cb003,
-    cb004,
-    cb005,
-    cb006,
-    cb007,
-    cb008,
-    cb009,
-    cb010,
-    cb011,
-    cb012,
-    cb013,
-    cb014,
-    cb015,
-    cb101,
-    cb102,
-    cb103,
     cb104,
     cb201,
     cb202,
-    cb203,
     cb204,
     cb205,
-    cb206,
-    cb207,
     cb208,
     cb209,
     cb301,
@@ -47,93 +30,24 @@ from curribuild.checks.codes import (
     cb305,
     cb306,
     cb307,
-    cb308,
-    cb310,
-    cb311,
-    cb312,
-    cb313,
-    cb314,
-    cb315,
     cb316,
-    cb401,
     cb501,
     cb502,
-    cb601,
-    cb602,
-    cb603,
-    cb701,
-    cb801,
-    cb802,
-    cb803,
-    cb804,
-    cb805,
-    cb806,
-    cb807,
 )
 from curribuild.findings import Finding, Severity
 
 if TYPE_CHECKING:
     from curribuild.checks.context import GoalCheck, LintContext
 
-_MODULES: tuple[ModuleType, ...] = (
-    cb001,
-    cb002,
-    cb003,
-    cb004,
-    cb005,
-    cb006,
-    cb007,
-    cb008,
-    cb009,
-    cb010,
-    cb011,
-    cb012,
-    cb013,
-    cb014,
-    cb015,
-    cb101,
-    cb102,
-    cb103,
-    cb104,
-    cb201,
-    cb202,
-    cb203,
-    cb204,
-    cb205,
-    cb206,
-    cb207,
-    cb208,
-    cb209,
-    cb301,
-    cb302,
-    cb303,
-    cb304,
-    cb305,
-    cb306,
-    cb307,
-    cb308,
-    cb310,
-    cb311,
-    cb312,
-    cb313,
-    cb314,
-    cb315,
-    cb316,
-    cb401,
-    cb501,
-    cb502,
-    cb601,
-    cb602,
-    cb603,
-    cb701,
-    cb801,
-    cb802,
-    cb803,
-    cb804,
-    cb805,
-    cb806,
-    cb807,
-)
+
+def _code_modules() -> tuple[ModuleType, ...]:
+    """Every module of ``checks/codes`` (one per code, named after it), in code order."""
+    names = sorted(m.name for m in pkgutil.iter_modules(codes.__path__) if CODE_NAME.match(m.name))
+    return tuple(importlib.import_module(f"{codes.__name__}.{name}") for name in names)
+
+
+CODE_NAME = re.compile(r"cb\d{3}\Z")
+_MODULES = _code_modules()
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +86,7 @@ def default_severity(code: str) -> Severity:
 
 
 class CurriculumLint(Protocol):
-    """A lint of one whole curriculum (``SCOPE = "curriculum"``)."""
+    """A check of one whole curriculum (``SCOPE = "curriculum"``)."""
 
     CODE: str
 
@@ -188,6 +102,9 @@ class GoalLint(Protocol):
     def prepare(self, ctx: LintContext) -> GoalCheck | None: ...
 
 
+# Cross-document checks whose errors make a curriculum unfit to plan from: `plan` runs
+# them too (checks/references.py).
+REFERENCE_CHECKS: tuple[CurriculumLint, ...] = (cb201, cb202, cb204, cb205, cb208, cb209)
 CURRICULUM_LINTS: tuple[CurriculumLint, ...] = (cb104, cb304, cb305, cb306, cb316)
 GOAL_LINTS: tuple[GoalLint, ...] = (cb301, cb302, cb303, cb307, cb501, cb502)
 LINTS: tuple[ModuleType, ...] = tuple(

@@ -8,14 +8,18 @@ from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from curribuild.checks.codes import cb015, cb102, cb207
+from curribuild.checks.codes import cb015, cb102, cb206, cb207
 from curribuild.checks.codes.cb013 import CODE as CB013
 from curribuild.checks.codes.cb401 import check_document, patterns_for
 from curribuild.checks.context import LintContext
 from curribuild.checks.index import GoalIndex
 from curribuild.checks.lintdata import MAX_STIGMA_TERMS
-from curribuild.checks.references import check_curriculum, check_needs
-from curribuild.checks.registry import CURRICULUM_LINTS, GOAL_LINTS, default_severity
+from curribuild.checks.registry import (
+    CURRICULUM_LINTS,
+    GOAL_LINTS,
+    REFERENCE_CHECKS,
+    default_severity,
+)
 from curribuild.checks.ruletests import run_cases
 from curribuild.curriculum import (
     Curriculum,
@@ -294,13 +298,12 @@ def run_check(options: CheckOptions) -> CheckResult:
                         findings.extend(goal_check(goal, origin))
             locator.drop_map(files[number][0])  # placed from now on by reading it again
         findings.extend(problems)
-        findings.extend(check_curriculum(cur, index))
         if not any(f.severity is Severity.ERROR and f.code < "CB3" for f in problems):
             findings.extend(run_cases(cur))
         for gid, origin in ctx.own_goals():
             for goal_check in goal_checks:
                 findings.extend(goal_check(cur.goals[gid], origin))
-        for lint in CURRICULUM_LINTS:
+        for lint in (*REFERENCE_CHECKS, *CURRICULUM_LINTS):
             findings.extend(lint.check(ctx))
     if unchecked:
         findings.append(
@@ -364,7 +367,7 @@ def _check_needs(
                     fix=exc.findings[0].fix if exc.findings else "",
                 )
             ]
-    return check_needs(needs, cur, origin, index)
+    return list(cb206.check(needs, cur, origin, index))
 
 
 def _selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:

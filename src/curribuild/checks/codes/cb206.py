@@ -18,9 +18,37 @@ The gap from the needs assessment would go unmet without anyone noticing.
     gaps: [{topic: trust-building, priority: high}]
 """
 
-from curribuild.findings import Severity
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from curribuild.checks.index import GoalIndex
+from curribuild.curriculum import Curriculum, Origin
+from curribuild.findings import Finding, Severity
+from curribuild.models.needs import Needs
+from curribuild.suggest import did_you_mean
 
 CODE = "CB206"
 NAME = "gap-topic-untaught"
 SUMMARY = "A needs gap names a topic no goal teaches."
 DEFAULT_SEVERITY = Severity.ERROR
+SCOPE = "document"
+
+
+def check(
+    needs: Needs, cur: Curriculum, origin: Origin, goals: GoalIndex | None = None
+) -> Iterator[Finding]:
+    """Each gap topic of a needs document that no goal of its curriculum teaches."""
+    taught = (goals if goals is not None else GoalIndex.of(cur)).topics
+    for index, gap in enumerate(needs.gaps):
+        if gap.topic in taught:
+            continue
+        hint = did_you_mean(gap.topic, taught)
+        yield cur.locator.finding(
+            CODE,
+            f"gap topic {gap.topic!r} is taught by no goal of curriculum {cur.name!r}"
+            + (f"; {hint}" if hint else ""),
+            origin,
+            ("gaps", index, "topic"),
+            fix="use a topic the curriculum teaches, or add a goal for it",
+        )
