@@ -13,7 +13,7 @@ from curribuild.engine.match import Decision, Matcher
 from curribuild.errors import InfeasiblePlan, UsageError
 from curribuild.inputs import load_for_needs
 from curribuild.planner.model import Plan
-from curribuild.suggest import did_you_mean
+from curribuild.suggest import hinted
 
 
 @dataclass(slots=True)
@@ -67,8 +67,7 @@ def entries(
     needs_file, cur = load_for_needs(needs_path, curriculum)
     needs = needs_file.needs
     if goal_id is not None and goal_id not in cur.goals:
-        hint = did_you_mean(goal_id, cur.goals)
-        raise UsageError(f"unknown goal {goal_id!r}" + (f"; {hint}" if hint else ""))
+        raise UsageError(hinted(f"unknown goal {goal_id!r}", goal_id, cur.goals))
     prepared = Matcher(cur.rules.values(), list(cur.methods.values()), cur.evidence).prepare(needs)
     plan: Plan | None = None
     failure: InfeasiblePlan | None = None

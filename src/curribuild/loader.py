@@ -387,6 +387,19 @@ def _mark(event: Any) -> Position:
     return Position(mark.line + 1, mark.column + 1)
 
 
+def _bounded(number: str, unit: str, event: Any) -> str:
+    """``number`` (a plain scalar that reads as one), refused (CB012) when too long to be
+    converted in bounded time."""
+    if len(number) > _MAX_NUMBER_DIGITS:
+        raise LoadError(
+            cb012.CODE,
+            f"number with {len(number)} {unit} is too large",
+            _mark(event),
+            "use a smaller number, or quote it if it is text",
+        )
+    return number
+
+
 class _Builder:
     """Builds plain data from the event stream, enforcing every loading rule."""
 
@@ -546,25 +559,11 @@ class _Builder:
         first = value[0]
         if first.isdigit() or first in "+-.":
             if _INT.match(value):
-                if len(value) > _MAX_NUMBER_DIGITS:
-                    raise LoadError(
-                        cb012.CODE,
-                        f"number with {len(value)} digits is too large",
-                        _mark(event),
-                        "use a smaller number, or quote it if it is text",
-                    )
-                return int(value)
+                return int(_bounded(value, "digits", event))
             if value in _SPECIAL_FLOATS:
                 return _SPECIAL_FLOATS[value]
             if _FLOAT.match(value):
-                if len(value) > _MAX_NUMBER_DIGITS:
-                    raise LoadError(
-                        cb012.CODE,
-                        f"number with {len(value)} characters is too large",
-                        _mark(event),
-                        "use a smaller number, or quote it if it is text",
-                    )
-                return float(value)
+                return float(_bounded(value, "characters", event))
         return value
 
     def _collection(self, parser: Any, start: Any, path: PathKey) -> Any:

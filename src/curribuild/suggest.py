@@ -61,3 +61,10 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """``"did you mean 'x'?"`` or an empty string."""
     match = closest(word, candidates)
     return f"did you mean {match!r}?" if match else ""
+
+
+def hinted(message: str, word: str, candidates: Iterable[str]) -> str:
+    """``message``, with ``"; did you mean 'x'?"`` when ``word`` is a likely typo of one
+    of ``candidates``."""
+    hint = did_you_mean(word, candidates)
+    return f"{message}; {hint}" if hint else message

@@ -14,7 +14,7 @@ from curribuild.checks.codes import cb011, cb101, cb102, cb103
 from curribuild.findings import Finding
 from curribuild.loader import Document
 from curribuild.models.documents import MODELS
-from curribuild.suggest import closest, did_you_mean
+from curribuild.suggest import closest, hinted
 
 Loc = tuple[str | int, ...]
 
@@ -36,10 +36,9 @@ def document_kind(doc: Document) -> Finding | str:
             field="kind",
         )
     pos = doc.locate(("kind",))
-    hint = did_you_mean(str(kind), MODELS)
     return Finding(
         cb011.CODE,
-        f"unknown document kind {kind!r}" + (f"; {hint}" if hint else ""),
+        hinted(f"unknown document kind {kind!r}", str(kind), MODELS),
         doc.path,
         pos.line,
         pos.col,

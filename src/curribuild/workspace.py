@@ -34,7 +34,7 @@ from curribuild.loader import DEFAULT_LIMITS, Limits
 from curribuild.models.config import Config
 from curribuild.models.needs import Needs
 from curribuild.resources import DEFAULT_CURRICULUM, bundled_curricula, bundled_curriculum
-from curribuild.suggest import did_you_mean
+from curribuild.suggest import did_you_mean, hinted
 
 Loaded = tuple[Curriculum, list[Finding]]
 
@@ -157,8 +157,7 @@ class Workspace:
                 fix = problem.fix
             else:
                 choices = bundled_curricula()
-                hint = did_you_mean(name, choices)
-                message = f"curriculum {name!r} not found" + (f"; {hint}" if hint else "")
+                message = hinted(f"curriculum {name!r} not found", name, choices)
                 fix = f"use a bundled curriculum ({', '.join(choices)}) or a folder path"
             # about the naming file's `curriculum:`, placed by the command that loaded it
             field = "curriculum" if relative_to is not None else ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from curribuild.checks.index import GoalIndex
@@ -50,3 +50,12 @@ class LintContext:
         if kind == "goals" and self.index is not None:
             found += [Origin(path, file, ()) for path, file, _ in self.index.documents]
         return min(found, key=lambda o: o.file.as_posix(), default=None)
+
+    def uncovered(
+        self, kind: str, wanted: Sequence[str], covered: Collection[str]
+    ) -> tuple[Origin, list[str]] | None:
+        """What of ``wanted`` is not in ``covered``, with the first ``kind`` document to
+        report it at; None when all is covered or the curriculum has no such document."""
+        missing = [w for w in wanted if w not in covered]
+        where = self.first_document(kind) if missing else None
+        return (where, missing) if where is not None else None

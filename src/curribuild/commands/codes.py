@@ -10,7 +10,7 @@ from rich.table import Table
 
 from curribuild.checks.registry import CODES, get
 from curribuild.errors import UsageError
-from curribuild.suggest import did_you_mean
+from curribuild.suggest import hinted
 
 
 def run(code: str | None, color: bool) -> int:
@@ -24,8 +24,7 @@ def run(code: str | None, color: bool) -> int:
     try:
         info = get(code)
     except KeyError:
-        hint = did_you_mean(code.upper(), CODES)
-        raise UsageError(f"unknown check code {code!r}" + (f"; {hint}" if hint else "")) from None
+        raise UsageError(hinted(f"unknown check code {code!r}", code.upper(), CODES)) from None
     if color:
         console.print(Markdown(f"# {info.doc}"))
     else:  # verbatim: examples must not be re-wrapped

@@ -16,7 +16,7 @@ from curribuild.schemas import (
     schema_file,
     schema_for,
 )
-from curribuild.suggest import did_you_mean
+from curribuild.suggest import hinted
 
 
 def _hint(folder: Path, kinds: list[str]) -> str:
@@ -37,8 +37,7 @@ def _hint(folder: Path, kinds: list[str]) -> str:
 
 def run(kind: str | None, output: str | None) -> int:
     if kind is not None and kind not in KINDS:
-        hint = did_you_mean(kind, KINDS)
-        raise UsageError(f"unknown kind {kind!r}" + (f"; {hint}" if hint else ""))
+        raise UsageError(hinted(f"unknown kind {kind!r}", kind, KINDS))
     kinds = [kind] if kind else list(KINDS)
     if output == "-":
         if len(kinds) != 1:

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from curribuild.checks.context import LintContext
 from curribuild.curriculum import Loc, Origin
 from curribuild.findings import Finding, Severity
-from curribuild.suggest import did_you_mean
+from curribuild.suggest import hinted
 
 CODE = "CB205"
 NAME = "unknown-method"
@@ -52,10 +52,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
 
 
 def _unknown(ctx: LintContext, rule_id: str, method_id: str, origin: Origin, sub: Loc) -> Finding:
-    hint = did_you_mean(method_id, ctx.cur.methods)
     return ctx.locator.finding(
         CODE,
-        f"rule {rule_id!r} names unknown method {method_id!r}" + (f"; {hint}" if hint else ""),
+        hinted(f"rule {rule_id!r} names unknown method {method_id!r}", method_id, ctx.cur.methods),
         origin,
         sub,
         fix="use a method id from the catalogue (`curribuild list methods`)",

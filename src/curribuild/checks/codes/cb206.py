@@ -26,7 +26,7 @@ from curribuild.checks.index import GoalIndex
 from curribuild.curriculum import Curriculum, Origin
 from curribuild.findings import Finding, Severity
 from curribuild.models.needs import Needs
-from curribuild.suggest import did_you_mean
+from curribuild.suggest import hinted
 
 CODE = "CB206"
 NAME = "gap-topic-untaught"
@@ -43,11 +43,13 @@ def check(
     for index, gap in enumerate(needs.gaps):
         if gap.topic in taught:
             continue
-        hint = did_you_mean(gap.topic, taught)
         yield cur.locator.finding(
             CODE,
-            f"gap topic {gap.topic!r} is taught by no goal of curriculum {cur.name!r}"
-            + (f"; {hint}" if hint else ""),
+            hinted(
+                f"gap topic {gap.topic!r} is taught by no goal of curriculum {cur.name!r}",
+                gap.topic,
+                taught,
+            ),
             origin,
             ("gaps", index, "topic"),
             fix="use a topic the curriculum teaches, or add a goal for it",

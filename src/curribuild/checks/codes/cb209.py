@@ -23,7 +23,7 @@ from collections.abc import Iterator
 
 from curribuild.checks.context import LintContext
 from curribuild.findings import Finding, Severity
-from curribuild.suggest import did_you_mean
+from curribuild.suggest import hinted
 
 CODE = "CB209"
 NAME = "unknown-rule"
@@ -41,10 +41,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     known = set(cur.known_rules)
     for index, rule_id in enumerate(cur.config.disable_rules):
         if rule_id not in known:
-            hint = did_you_mean(rule_id, known)
             yield ctx.locator.finding(
                 CODE,
-                f"disable_rules names unknown rule {rule_id!r}" + (f"; {hint}" if hint else ""),
+                hinted(f"disable_rules names unknown rule {rule_id!r}", rule_id, known),
                 origin,
                 ("disable_rules", index),
             )

@@ -37,12 +37,11 @@ SCOPE = "curriculum"
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    where = ctx.first_document("methods")
-    if where is None:
-        return
-    covered = {m.learning_type for m in ctx.cur.methods.values()}
-    missing = [lt for lt in LEARNING_TYPES if lt not in covered]
-    if missing:
+    found = ctx.uncovered(
+        "methods", LEARNING_TYPES, {m.learning_type for m in ctx.cur.methods.values()}
+    )
+    if found is not None:
+        where, missing = found
         yield ctx.locator.finding(
             CODE,
             f"the methods of curriculum {ctx.cur.name!r} cover no {', '.join(missing)} method",

@@ -37,12 +37,9 @@ SCOPE = "curriculum"
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    where = ctx.first_document("goals")
-    if where is None:
-        return
-    covered = ctx.goals().perspectives
-    missing = [p for p in PERSPECTIVES if p not in covered]
-    if missing:
+    found = ctx.uncovered("goals", PERSPECTIVES, ctx.goals().perspectives)
+    if found is not None:
+        where, missing = found
         yield ctx.locator.finding(
             CODE,
             f"no goal of curriculum {ctx.cur.name!r} takes the {', '.join(missing)} perspective",
