@@ -180,16 +180,28 @@ def make_repo(root: Path, files: int, findings: bool = False) -> Path:
     return repo
 
 
+def _once(cmd: list[str], cwd: Path | None = None) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        sys.stderr.write(done.stderr.decode(errors="replace")[-2000:])
+        raise SystemExit(f"command failed ({done.returncode}): {' '.join(cmd)}")
+    return seconds
+
+
 def timed(cmd: list[str], runs: int, cwd: Path | None = None) -> float:
-    samples = []
+    return statistics.median(_once(cmd, cwd) for _ in range(runs))
+
+
+def timed_together(cmds: list[list[str]], runs: int) -> list[float]:
+    """The median time of each command, their runs interleaved (a, b, a, b, ...), so a
+    slow spell of a shared machine slows the floor and the command alike."""
+    samples: list[list[float]] = [[] for _ in cmds]
     for _ in range(runs):
-        start = time.perf_counter()
-        done = subprocess.run(cmd, cwd=cwd, capture_output=True, check=False)
-        samples.append(time.perf_counter() - start)
-        if done.returncode not in (0, 1):
-            sys.stderr.write(done.stderr.decode(errors="replace")[-2000:])
-            raise SystemExit(f"command failed ({done.returncode}): {' '.join(cmd)}")
-    return statistics.median(samples)
+        for cmd, times in zip(cmds, samples, strict=True):
+            times.append(_once(cmd))
+    return [statistics.median(times) for times in samples]
 
 
 def peak_rss_kib(cmd: list[str], cwd: Path | None = None) -> int:
@@ -252,23 +264,26 @@ def main() -> int:
         mode = "quick" if args.quick else "full"
         print(f"curribuild benchmarks ({mode}, {runs} run(s) each, median)")
         # start-up
-        base = timed([PY, "-c", "import typer"], runs * 2)
-        version = timed(curribuild("--version"), runs * 2)
-        helptime = timed(curribuild("--help"), runs * 2)
+        base, version, helptime = timed_together(
+            [[PY, "-c", "import typer"], curribuild("--version"), curribuild("--help")], runs * 2
+        )
         targets.append(Target("--version vs import typer", version / base, 1.3))
         targets.append(Target("--help vs import typer", helptime / base, 1.3))
         # check at the YAML floor
         big = make_repo(tmp, files_big)
         small = make_repo(tmp, files_small)
         # the honest floor (DESIGN.md section 11): CSafeLoader on binary file objects
-        floor = timed(yaml_floor_script(big), runs)
-        check = timed(curribuild("check", str(big), "--format", "json"), runs)
+        floor, check = timed_together(
+            [yaml_floor_script(big), curribuild("check", str(big), "--format", "json")], runs
+        )
         targets.append(
             Target(f"check {files_big} goals files (clean) vs CSafeLoader load", check / floor, 1.6)
         )
         flagged = make_repo(tmp, files_big, findings=True)
-        flagged_floor = timed(yaml_floor_script(flagged), runs)
-        flagged_check = timed(curribuild("check", str(flagged), "--format", "json"), runs)
+        flagged_floor, flagged_check = timed_together(
+            [yaml_floor_script(flagged), curribuild("check", str(flagged), "--format", "json")],
+            runs,
+        )
         targets.append(
             Target(
                 f"check {files_big} goals files (5% with a finding) vs CSafeLoader load",

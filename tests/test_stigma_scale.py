@@ -84,3 +84,27 @@ def test_too_many_configured_terms_is_a_located_error(tmp_path: Path) -> None:
     expected = f"curribuild.yaml:{line}:3: [error] stigma_terms: 20,000 terms, more than the limit"
     assert expected in outcome.stdout, outcome.describe()
     assert "(CB102)" in outcome.stdout
+
+
+def test_the_ascii_prefilter_finds_what_the_case_insensitive_regex_finds() -> None:
+    """``occurs_in`` takes a faster path for ASCII text; it must answer as the
+    IGNORECASE regex does, in any case and across line breaks, and fall back for
+    non-ASCII text and terms (where lower() and case folding can differ)."""
+    bundled = patterns_for()
+    unicode_term = patterns_for((StigmaTerm(term="ſchizo", suggestion="x"),))
+    assert bundled.ascii_lower is not None
+    assert unicode_term.ascii_lower is None
+    rng = random.Random(7)
+    texts = [
+        "A PSYCHO in the text",
+        "a Lunatic\n  asylum",
+        "psychology is fine",
+        "no hit at all",
+        "İ psycho",
+        "K lunatic",
+        "the schizo wording",
+        *(long_line(400).upper() if rng.random() < 0.5 else long_line(400) for _ in range(20)),
+    ]
+    for patterns in (bundled, unicode_term):
+        for text in texts:
+            assert patterns.occurs_in(text) == (patterns.regex.search(text) is not None), text

@@ -16,14 +16,14 @@ def find_cycles(graph: Mapping[str, Sequence[str]]) -> list[list[str]]:
     for start in graph:
         if colour[start] != white:
             continue
-        stack: list[tuple[str, int]] = [(start, 0)]
+        # each frame: a node, its edges (read from ``graph`` once) and the next to follow
+        stack: list[tuple[str, Sequence[str], int]] = [(start, graph.get(start, ()), 0)]
         path: list[str] = [start]
         colour[start] = grey
         while stack:
-            node, index = stack[-1]
-            edges = graph.get(node, [])
+            node, edges, index = stack[-1]
             if index < len(edges):
-                stack[-1] = (node, index + 1)
+                stack[-1] = (node, edges, index + 1)
                 nxt = edges[index]
                 if nxt not in colour:
                     continue
@@ -31,7 +31,7 @@ def find_cycles(graph: Mapping[str, Sequence[str]]) -> list[list[str]]:
                     cycles.append([*path[path.index(nxt) :], nxt])
                 elif colour[nxt] == white:
                     colour[nxt] = grey
-                    stack.append((nxt, 0))
+                    stack.append((nxt, graph.get(nxt, ()), 0))
                     path.append(nxt)
             else:
                 colour[node] = black

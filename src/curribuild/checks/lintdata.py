@@ -67,6 +67,15 @@ class StigmaPatterns:
 
     regex: re.Pattern[str]
     suggestions: dict[str, str]
+    # the same terms, case-sensitive, for lower-cased ASCII text (None when a term is
+    # not ASCII): the same hits, found about twice as fast as with IGNORECASE
+    ascii_lower: re.Pattern[str] | None = None
+
+    def occurs_in(self, text: str) -> bool:
+        """Whether any term occurs in ``text``."""
+        if self.ascii_lower is not None and text.isascii():
+            return self.ascii_lower.search(text.lower()) is not None
+        return self.regex.search(text) is not None
 
     def suggestion(self, found: str) -> str:
         key = term_key(found)
@@ -113,4 +122,5 @@ def compile_terms(terms: tuple[StigmaTerm, ...]) -> StigmaPatterns:
             node[""] = {}
     body = _trie_pattern(trie)
     pattern = rf"(?<!\w)(?:{body})(?!\w)" if body else r"(?!x)x"
-    return StigmaPatterns(re.compile(pattern, re.IGNORECASE), suggestions)
+    plain = re.compile(pattern) if all(key.isascii() for key in suggestions) else None
+    return StigmaPatterns(re.compile(pattern, re.IGNORECASE), suggestions, plain)

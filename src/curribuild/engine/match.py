@@ -214,6 +214,22 @@ class Matcher:
         self.rules = [compile_rule(r) for r in rules if r.scope == "match"]
         self.methods = list(methods)
         self.evidence = list(evidence)
+        self._fitting: dict[int, frozenset[int]] = {}
+
+    def fitting(self, number: int) -> frozenset[int]:
+        """The methods that pass rule ``number``'s method-only parts that read no needs:
+        the same for every needs, so worked out once."""
+        found = self._fitting.get(number)
+        if found is None:
+            parts = [p for p in self.rules[number].method if "needs" not in p.roots]
+            env: Env = {}
+            ok = set()
+            for index, method in enumerate(self.methods):
+                env["method"] = method
+                if all(part.test(env) for part in parts):
+                    ok.add(index)
+            found = self._fitting[number] = frozenset(ok)
+        return found
 
     def with_methods(self, methods: Sequence[Method]) -> Matcher:
         """The same compiled rules over another catalogue."""
@@ -260,17 +276,22 @@ class Prepared:
             self.env["_evidence"] = evidence
         env = dict(self.env)
         self.active: list[tuple[_CompiledRule, frozenset[int]]] = []
-        for rule in matcher.rules:
+        for number, rule in enumerate(matcher.rules):
             if not all(part.test(env) for part in rule.const):
                 continue
-            ok: set[int] = set()
-            for index, method in enumerate(self.methods):
-                env["method"] = method
-                if all(part.test(env) for part in rule.method):
-                    ok.add(index)
-            env.pop("method", None)
+            fitting = matcher.fitting(number)
+            reading = [part for part in rule.method if "needs" in part.roots]
+            ok = fitting
+            if reading and fitting:
+                kept = set()
+                for index in sorted(fitting):
+                    env["method"] = self.methods[index]
+                    if all(part.test(env) for part in reading):
+                        kept.add(index)
+                env.pop("method", None)
+                ok = frozenset(kept)
             if ok:
-                self.active.append((rule, frozenset(ok)))
+                self.active.append((rule, ok))
         self._memo: dict[tuple[int, int, Any], frozenset[int]] = {}
         self._goal_getters = [
             [tuple(getter(p) for p in part.goal_paths) for part in rule.pair]

@@ -151,7 +151,7 @@ def check_document(doc: Document, patterns: StigmaPatterns) -> Iterator[Finding]
     At most :data:`MAX_FINDINGS` per document, then one finding that says how
     many more there are: the work stays linear in the document's size.
     """
-    if patterns.regex.search(doc.text) is None:
+    if not patterns.occurs_in(doc.text):
         return  # most files have no hit at all: one scan of the raw text first
     occurrences = _Occurrences(doc)
     shown = 0
