@@ -240,4 +240,10 @@ def test_every_lint_is_in_the_registry_of_its_scope() -> None:
     )
     assert all(callable(getattr(m, "prepare", None)) for m in registry.GOAL_LINTS)
     assert all(callable(getattr(m, "check", None)) for m in curriculum_checks)
+    assert sorted(m.CODE for m in registry.DOCUMENT_LINTS) == sorted(
+        c for c, s in scopes.items() if s == "document"
+    )
+    assert sorted(m.CODE for m in registry.NEEDS_CHECKS) == sorted(
+        c for c, s in scopes.items() if s == "needs"
+    )
     assert scopes["CB401"] == "document"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Protocol
@@ -21,6 +21,7 @@ from curribuild.checks.codes import (
     cb202,
     cb204,
     cb205,
+    cb206,
     cb208,
     cb209,
     cb301,
@@ -31,6 +32,7 @@ from curribuild.checks.codes import (
     cb306,
     cb307,
     cb316,
+    cb401,
     cb501,
     cb502,
 )
@@ -38,6 +40,11 @@ from curribuild.findings import Finding, Severity
 
 if TYPE_CHECKING:
     from curribuild.checks.context import GoalCheck, LintContext
+    from curribuild.checks.index import GoalIndex
+    from curribuild.curriculum import Curriculum, Origin
+    from curribuild.loader import Document
+    from curribuild.models.config import StigmaTerm
+    from curribuild.models.needs import Needs
 
 
 def _code_modules() -> tuple[ModuleType, ...]:
@@ -110,3 +117,30 @@ GOAL_LINTS: tuple[GoalLint, ...] = (cb301, cb302, cb303, cb307, cb501, cb502)
 LINTS: tuple[ModuleType, ...] = tuple(
     m for m in _MODULES if getattr(m, "SCOPE", "") in {"curriculum", "goal"}
 )
+
+
+class DocumentLint(Protocol):
+    """A check of each loaded document as files stream by (``SCOPE = "document"``),
+    prepared once per run with the repository's extra stigma terms."""
+
+    CODE: str
+
+    def prepare(
+        self, extra: tuple[StigmaTerm, ...] = ...
+    ) -> Callable[[Document], Iterable[Finding]]: ...
+
+
+DOCUMENT_LINTS: tuple[DocumentLint, ...] = (cb401,)
+
+
+class NeedsCheck(Protocol):
+    """A check of a needs document against its curriculum (``SCOPE = "needs"``)."""
+
+    CODE: str
+
+    def check(
+        self, needs: Needs, cur: Curriculum, origin: Origin, goals: GoalIndex | None = ...
+    ) -> Iterable[Finding]: ...
+
+
+NEEDS_CHECKS: tuple[NeedsCheck, ...] = (cb206,)

@@ -8,15 +8,16 @@ from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from curribuild.checks.codes import cb015, cb102, cb206, cb207
+from curribuild.checks.codes import cb015, cb102, cb207
 from curribuild.checks.codes.cb013 import CODE as CB013
-from curribuild.checks.codes.cb401 import check_document, patterns_for
 from curribuild.checks.context import LintContext
 from curribuild.checks.index import GoalIndex
 from curribuild.checks.lintdata import MAX_STIGMA_TERMS
 from curribuild.checks.registry import (
     CURRICULUM_LINTS,
+    DOCUMENT_LINTS,
     GOAL_LINTS,
+    NEEDS_CHECKS,
     REFERENCE_CHECKS,
     default_severity,
 )
@@ -223,14 +224,14 @@ def run_check(options: CheckOptions) -> CheckResult:
             )
         )
         extra_terms = extra_terms[:MAX_STIGMA_TERMS]
-    patterns = patterns_for(extra_terms)
+    document_checks = [lint.prepare(extra_terms) for lint in DOCUMENT_LINTS]
 
     undirected: set[str] = set()  # loaded files with no `# curribuild:` comment to read
 
     def per_document(doc: Document) -> Iterable[Finding]:
         if "curribuild" not in doc.text:
             undirected.add(doc.path)
-        return check_document(doc, patterns)
+        return [finding for check in document_checks for finding in check(doc)]
 
     def load(number: int) -> Parsed | None:
         file, explicit = files[number]
@@ -367,7 +368,7 @@ def _check_needs(
                     fix=exc.findings[0].fix if exc.findings else "",
                 )
             ]
-    return list(cb206.check(needs, cur, origin, index))
+    return [f for check in NEEDS_CHECKS for f in check.check(needs, cur, origin, index)]
 
 
 def _selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:

@@ -32,7 +32,7 @@ CODE = "CB206"
 NAME = "gap-topic-untaught"
 SUMMARY = "A needs gap names a topic no goal teaches."
 DEFAULT_SEVERITY = Severity.ERROR
-SCOPE = "document"
+SCOPE = "needs"  # a needs document, read against the curriculum it names
 
 
 def check(

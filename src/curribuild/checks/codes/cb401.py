@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
@@ -194,3 +194,9 @@ def check_document(doc: Document, patterns: StigmaPatterns) -> Iterator[Finding]
             1,
             fix="rewrite the wording shown first, then check again",
         )
+
+
+def prepare(extra: tuple[StigmaTerm, ...] = ()) -> Callable[[Document], Iterator[Finding]]:
+    """The check of each loaded document, with the repository's extra terms."""
+    patterns = patterns_for(extra)
+    return lambda doc: check_document(doc, patterns)
