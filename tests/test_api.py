@@ -57,3 +57,20 @@ def test_curriculum_defaults_to_the_bundled_one_and_refuses_a_file() -> None:
     assert cur.name == api.curriculum(REPO / "curricula" / "ran-health-pcve").name
     with pytest.raises(UsageError, match="not a folder"):
         api.curriculum(NEEDS)
+
+
+def test_the_readme_library_example_runs(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's `As a library` example, run as written from the repository root."""
+    import re
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("### As a library", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S)
+    assert code is not None
+    monkeypatch.chdir(REPO)
+    exec(compile(code.group(1), "README.md", "exec"), {})
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("# ")
+    assert any(len(line.split()) == 3 and line.split()[1] == "scheduled" for line in out[1:])
