@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from curribuild.checks.ruletests import deep_merge
 from curribuild.curriculum import Curriculum, builtin_layer
 from curribuild.findings import Finding, Severity
 from curribuild.models.config import Config
@@ -25,16 +26,6 @@ ALL_DOMAINS = ["knowledge", "skills", "attitudes"]
 # synthetic curricula solve with a small deterministic limit: the suite stays fast
 FAST_SOLVER: dict[str, Any] = {"planning": {"solver": {"deterministic_seconds": 2}}}
 ALL_DELIVERY = ["in-person", "online", "hybrid"]
-
-
-def deep_merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = deep_merge(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def method(method_id: str, **over: Any) -> dict[str, Any]:
